@@ -1,0 +1,157 @@
+"""Account forms; labels are lazy so they follow the chosen language."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    Regexp,
+    ValidationError,
+)
+
+from ..core.permissions import ROLES
+from .passwords import MIN_LENGTH, password_problem
+from .services import username_taken
+
+
+def _new_password_field(label):
+    return PasswordField(
+        label,
+        validators=[InputRequired(), Length(max=200)],
+        description=_l("At least %(n)d characters; avoid common passwords.", n=MIN_LENGTH),
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def _repeat_password_field(label):
+    return PasswordField(
+        label,
+        validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class NewPasswordMixin:
+    """Checks `password` against the rules and the person's own name and address."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._user = user
+
+    def personal_values(self) -> tuple[str, ...]:
+        user = self._user
+        return (user.username, user.email, user.first_name, user.last_name) if user else ()
+
+    def validate_password(self, field):
+        problem = password_problem(field.data or "", *self.personal_values())
+        if problem:
+            raise ValidationError(problem)
+
+
+class RegisterForm(NewPasswordMixin, FlaskForm):
+    username = StringField(
+        _l("Username"),
+        validators=[
+            DataRequired(),
+            Length(min=3, max=40),
+            Regexp(r"^[\w.-]+$", message=_l("Use letters, digits, dots, hyphens or underscores.")),
+        ],
+        description=_l("Shown publicly with your contributions."),
+        render_kw={"autocomplete": "username"},
+    )
+    first_name = StringField(
+        _l("First name"), validators=[DataRequired(), Length(max=80)],
+        description=_l("Never shown to other users."), render_kw={"autocomplete": "given-name"},
+    )
+    last_name = StringField(
+        _l("Last name"), validators=[DataRequired(), Length(max=80)],
+        description=_l("Never shown to other users."), render_kw={"autocomplete": "family-name"},
+    )
+    email = EmailField(
+        _l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)],
+        description=_l("We send a confirmation link. Never shown to other users."),
+        render_kw={"autocomplete": "email"},
+    )
+    password = _new_password_field(_l("Password"))
+    password_confirm = _repeat_password_field(_l("Repeat password"))
+    privacy = BooleanField(
+        _l("I have read the privacy notice and agree to it."),
+        validators=[DataRequired(message=_l("Please agree to the privacy notice."))],
+    )
+    newsletter = BooleanField(_l("Send me news about new projects (optional)."))
+
+    def personal_values(self):
+        return (self.username.data, self.email.data, self.first_name.data, self.last_name.data)
+
+    def validate_username(self, field):
+        if username_taken(field.data or ""):
+            raise ValidationError(_l("This username is already taken."))
+
+
+class LoginForm(FlaskForm):
+    login = StringField(
+        _l("Username or e-mail address"), validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField(_l("Stay logged in on this device"))
+
+
+class EmailForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+    password = _new_password_field(_l("New password"))
+    password_confirm = _repeat_password_field(_l("Repeat new password"))
+
+
+class ProfileForm(FlaskForm):
+    first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=80)])
+    last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=80)])
+    newsletter = BooleanField(_l("Send me news about new projects."))
+
+
+class ChangeEmailForm(FlaskForm):
+    new_email = EmailField(
+        _l("New e-mail address"), validators=[DataRequired(), Email(), Length(max=254)],
+        description=_l("We send a link to the new address; the old one stays until you click it."),
+    )
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired()],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired()],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = _new_password_field(_l("New password"))
+    password_confirm = _repeat_password_field(_l("Repeat new password"))
+
+
+class DeleteAccountForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired()],
+        render_kw={"autocomplete": "current-password"},
+    )
+    confirm = BooleanField(
+        _l("Yes, delete my account. My contributions stay, without my name."),
+        validators=[DataRequired(message=_l("Please confirm the deletion."))],
+    )
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[(role, role) for role in ROLES])

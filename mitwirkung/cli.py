@@ -1,0 +1,18 @@
+"""The `mitwirkung` command: Flask's CLI plus our subcommands."""
+
+from flask import Flask
+from flask.cli import FlaskGroup
+
+
+def main() -> None:
+    from . import create_app
+
+    FlaskGroup(create_app=lambda: create_app(), help="MitWirkung command line.")()
+
+
+def register_commands(app: Flask) -> None:
+    from .accounts.cli import users
+    from .demo import demo_command
+
+    app.cli.add_command(users)
+    app.cli.add_command(demo_command)

@@ -1,0 +1,1 @@
+"""Shared, feature-free building blocks."""

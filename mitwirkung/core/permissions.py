@@ -1,0 +1,45 @@
+"""Who may do what: one table of roles to capabilities, and a view decorator."""
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+ROLES = ("citizen", "staff", "moderator", "admin")
+
+# Capability -> roles that hold it. Admins hold every capability.
+CAPABILITIES = {
+    "manage_projects": {"staff", "admin"},
+    "moderate": {"moderator", "admin"},
+    "manage_users": {"admin"},
+    "edit_pages": {"admin"},
+    "see_audit_log": {"admin"},
+}
+
+
+def can(user, capability: str) -> bool:
+    """True when `user` is signed in, active and holds `capability`."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if capability == "participate":
+        return user.is_confirmed
+    return user.role in CAPABILITIES[capability]
+
+
+def require(capability: str):
+    """View decorator: visitors are sent to log in, others without the capability get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            from ..extensions import login_manager
+
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not can(current_user, capability):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,57 @@
+"""Admin: roles and blocking, each audited."""
+
+from sqlalchemy import select
+
+from mitwirkung.core.models import AuditEntry
+from mitwirkung.extensions import db
+
+from ..conftest import signed_in_client
+
+
+def _audit(action):
+    return db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)).all()
+
+
+def test_admin_changes_a_role_and_it_is_audited(app, admin, citizen):
+    client = signed_in_client(app, admin)
+    response = client.post(f"/admin/users/{citizen.id}/role", data={"role": "staff"})
+    assert response.status_code == 302
+    assert citizen.role == "staff"
+    [entry] = _audit("user.role")
+    assert (entry.actor_id, entry.target_id, entry.details) == (
+        admin.id, citizen.id, {"old": "citizen", "new": "staff"}
+    )
+
+
+def test_unknown_role_is_refused(app, admin, citizen):
+    signed_in_client(app, admin).post(f"/admin/users/{citizen.id}/role", data={"role": "god"})
+    assert citizen.role == "citizen" and _audit("user.role") == []
+
+
+def test_admin_cannot_demote_themselves(app, admin):
+    signed_in_client(app, admin).post(f"/admin/users/{admin.id}/role", data={"role": "citizen"})
+    assert admin.role == "admin"
+
+
+def test_blocking_ends_the_sessions_of_the_account(app, admin, citizen):
+    victim = signed_in_client(app, citizen)
+    assert victim.get("/account").status_code == 200
+    signed_in_client(app, admin).post(f"/admin/users/{citizen.id}/block", data={"blocked": "1"})
+    assert citizen.blocked_at is not None
+    assert victim.get("/account").status_code == 302
+    assert len(_audit("user.block")) == 1
+    signed_in_client(app, admin).post(f"/admin/users/{citizen.id}/block", data={"blocked": "0"})
+    assert citizen.blocked_at is None and len(_audit("user.unblock")) == 1
+
+
+def test_user_list_search_and_audit_log_page(app, admin, citizen):
+    client = signed_in_client(app, admin)
+    html = client.get("/admin/users", query_string={"q": citizen.username}).get_data(as_text=True)
+    assert citizen.email in html
+    client.post(f"/admin/users/{citizen.id}/role", data={"role": "moderator"})
+    assert "user.role" in client.get("/admin/audit").get_data(as_text=True)
+
+
+def test_unknown_user_id_is_404(app, admin):
+    client = signed_in_client(app, admin)
+    assert client.post("/admin/users/999999/role", data={"role": "staff"}).status_code == 404

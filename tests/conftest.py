@@ -1,0 +1,176 @@
+"""Test fixtures: an app per database (--db sqlite|postgresql), a rolled-back transaction per
+test, a client, and one signed-in client per role."""
+
+import os
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from mitwirkung import create_app
+from mitwirkung.extensions import db
+
+from . import factories
+
+
+def pytest_addoption(parser):
+    parser.addoption("--db", choices=("sqlite", "postgresql"), default="sqlite")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: runs in Chromium against a live server")
+
+
+def test_settings(tmp_path_factory, database_url: str) -> dict:
+    """Settings every test app shares; a fresh instance folder for mail and uploads."""
+    instance = tmp_path_factory.mktemp("instance")
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": True,  # reset before every test, see _fresh_rate_limits
+        "MAIL_URL": "",
+        "OUTBOX_DIR": str(instance / "outbox"),
+        "UPLOAD_DIR": str(instance / "uploads"),
+        "SITE_URL": "http://mitwirkung.test",
+        # Fast hashing in tests; production uses the default scrypt cost.
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+    }
+
+
+@pytest.fixture(scope="session")
+def database_url(request, tmp_path_factory) -> str:
+    if request.config.getoption("--db") == "postgresql":
+        url = os.environ.get("TEST_DATABASE_URL")
+        if not url:
+            pytest.exit("--db postgresql needs TEST_DATABASE_URL (make test sets it)", returncode=2)
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory, database_url):
+    app = create_app(test_settings(tmp_path_factory, database_url))
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        else:
+            db.drop_all()
+        db.create_all()
+    return app
+
+
+class _TestSession(scoped_session):
+    """One session for the whole test: requests end with remove(), which must not detach
+    the objects the test holds; the fixture closes it at the end."""
+
+    def remove(self):
+        pass
+
+    def close_for_good(self):
+        super().remove()
+
+
+@pytest.fixture(autouse=True)
+def _rolled_back(request):
+    """Run each test inside a transaction that is rolled back; commits become savepoints."""
+    if request.node.get_closest_marker("browser") or "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        engine = db.engine
+    connection = engine.connect()
+    outer = connection.begin()
+    original = db.session
+    db.session = _TestSession(
+        sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+    )
+    try:
+        yield
+    finally:
+        db.session.close_for_good()
+        db.session = original
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request):
+    if "app" in request.fixturenames:
+        from mitwirkung.extensions import limiter
+
+        limiter.reset()
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.test_request_context():
+        yield
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def signed_in_client(app, user):
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+    return client
+
+
+@pytest.fixture
+def citizen(app):
+    return factories.user(role="citizen")
+
+
+@pytest.fixture
+def staff(app):
+    return factories.user(role="staff")
+
+
+@pytest.fixture
+def moderator(app):
+    return factories.user(role="moderator")
+
+
+@pytest.fixture
+def admin(app):
+    return factories.user(role="admin")
+
+
+@pytest.fixture
+def clients(app, citizen, staff, moderator, admin):
+    """One client per role, plus an anonymous visitor: for permission matrices."""
+    return {
+        "visitor": app.test_client(),
+        "citizen": signed_in_client(app, citizen),
+        "staff": signed_in_client(app, staff),
+        "moderator": signed_in_client(app, moderator),
+        "admin": signed_in_client(app, admin),
+    }
+
+
+@pytest.fixture
+def outbox(app):
+    """The .eml files written so far, as parsed messages (newest last)."""
+    from email import policy
+    from email.parser import BytesParser
+    from pathlib import Path
+
+    folder = Path(app.config["OUTBOX_DIR"])
+    for old in folder.glob("*.eml"):
+        old.unlink()
+
+    def read():
+        return [
+            BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+            for path in sorted(folder.glob("*.eml"))
+        ]
+
+    return read

@@ -1,0 +1,120 @@
+# MitWirkung: make install | run | test | bench | lint | clean
+# Everything Python lives in .venv; `make test` also installs Debian's chromium and
+# postgresql when they are missing and we are root.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TRANSLATIONS := mitwirkung/translations
+PYTEST_FLAGS ?= -q
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help install translations run test test-deps test-sqlite test-postgres test-browser \
+        lint bench clean distclean
+
+help:
+	@echo "make install   create .venv, install the app with its dev tools, compile translations"
+	@echo "make run       install, migrate, load demo data, serve on http://127.0.0.1:5000"
+	@echo "make test      ruff, tests on SQLite and PostgreSQL, browser tests (Chromium + axe)"
+	@echo "make bench     run the benchmarks (bench/run.py)"
+	@echo "make lint      ruff check"
+	@echo "make clean     remove caches and build leftovers (distclean: also .venv)"
+
+# --- install ---------------------------------------------------------------------------
+
+$(BIN)/python:
+	@if ! $(PYTHON) -c 'import ensurepip, venv' 2>/dev/null; then \
+	    if [ "$$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then \
+	        echo "--- installing python3-venv"; \
+	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv; \
+	    else \
+	        echo "$(PYTHON) cannot create a virtualenv: install python3-venv" >&2; exit 1; \
+	    fi; \
+	fi
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+install: $(STAMP) translations
+
+translations: $(STAMP)
+	@if compgen -G '$(TRANSLATIONS)/*/LC_MESSAGES/*.po' >/dev/null; then \
+	    $(BIN)/pybabel compile -d $(TRANSLATIONS); \
+	fi
+
+# --- run -------------------------------------------------------------------------------
+
+run: install
+	$(BIN)/mitwirkung db upgrade
+	$(BIN)/mitwirkung demo
+	$(BIN)/flask --app mitwirkung run --host 127.0.0.1 --port 5000
+
+# --- test ------------------------------------------------------------------------------
+
+# Debian packages the tests need; installed only when missing (and only as root).
+test-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" -ne 0 ]; then \
+	        echo "missing system packages:$$missing (run as root or apt-get install them)" >&2; \
+	        exit 1; \
+	    fi; \
+	    echo "--- apt-get install$$missing"; \
+	    apt-get update -qq; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+test: install test-deps
+	@echo "--- ruff"
+	time $(BIN)/ruff check mitwirkung tests
+	@echo "--- pytest on SQLite"
+	time $(BIN)/pytest $(PYTEST_FLAGS) --ignore=tests/browser
+	@echo "--- pytest on PostgreSQL"
+	time PYTHON=$(BIN)/python bash tests/with_postgres.sh \
+	    $(BIN)/pytest $(PYTEST_FLAGS) --db postgresql --ignore=tests/browser
+	@echo "--- browser tests (Chromium + axe-core, SQLite)"
+	time $(MAKE) --no-print-directory test-browser
+
+test-sqlite: install
+	$(BIN)/pytest $(PYTEST_FLAGS) --ignore=tests/browser
+
+test-postgres: install test-deps
+	PYTHON=$(BIN)/python bash tests/with_postgres.sh \
+	    $(BIN)/pytest $(PYTEST_FLAGS) --db postgresql --ignore=tests/browser
+
+# pytest exits 5 when it collects no tests: fine for an (as yet) empty browser folder.
+test-browser: install test-deps
+	@status=0; $(BIN)/pytest $(PYTEST_FLAGS) tests/browser || status=$$?; \
+	if [ "$$status" -eq 5 ]; then echo "no browser tests collected"; status=0; fi; \
+	exit $$status
+
+# --- other -----------------------------------------------------------------------------
+
+lint: install
+	$(BIN)/ruff check mitwirkung tests
+	-$(BIN)/ruff format --check mitwirkung tests
+
+bench: install
+	@if [ -f bench/run.py ]; then \
+	    $(BIN)/python bench/run.py; \
+	else \
+	    echo "no benchmarks yet"; \
+	fi
+
+clean:
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +
+	rm -rf .pytest_cache .ruff_cache *.egg-info build dist
+	find $(TRANSLATIONS) -name '*.mo' -delete 2>/dev/null || true
+
+distclean: clean
+	rm -rf $(VENV)

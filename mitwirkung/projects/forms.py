@@ -1,0 +1,99 @@
+"""Forms for staff: project, phase and document."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, StringField, TextAreaField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from .services import SLUG_MAX, SLUG_PATTERN
+
+
+class ProjectForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(
+        _l("Web address (slug)"),
+        validators=[
+            Optional(),
+            Length(max=SLUG_MAX),
+            Regexp(SLUG_PATTERN, message=_l("Use only lower-case letters, digits and hyphens.")),
+        ],
+        description=_l(
+            "Appears in the link, e.g. pfalztheater. Leave empty to derive it from the title."
+        ),
+    )
+    teaser = TextAreaField(
+        _l("Teaser"),
+        validators=[DataRequired(), Length(max=400)],
+        description=_l("One or two sentences shown on the project card."),
+    )
+    description = TextAreaField(
+        _l("Description"),
+        validators=[Optional(), Length(max=50_000)],
+        description=_l("Markdown: **bold**, *italic*, lists, [links](https://...)."),
+    )
+    image_file = FileField(_l("Image"), description=_l("JPEG, PNG or WebP, at most 5 MB."))
+    image_alt = StringField(
+        _l("Image description (alt text)"),
+        validators=[Length(max=300)],
+        description=_l("Describe what the image shows for people who cannot see it."),
+    )
+    remove_image = BooleanField(_l("Remove the current image"))
+
+    # Set by the view when editing a project that already has an image.
+    has_image = False
+
+    def validate_image_alt(self, field):
+        keeps_image = self.has_image and not self.remove_image.data
+        if (self.image_file.data or keeps_image) and not (field.data or "").strip():
+            raise ValidationError(_l("Please describe the image."))
+
+    def values(self) -> dict:
+        """The text fields as keyword arguments for the services."""
+        return {
+            "title": self.title.data,
+            "slug": self.slug.data or "",
+            "teaser": self.teaser.data,
+            "description": self.description.data or "",
+            "image_alt": self.image_alt.data or "",
+        }
+
+
+class PhaseForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    start_date = DateField(
+        _l("Start date"), validators=[InputRequired(message=_l("Please enter a date."))]
+    )
+    end_date = DateField(
+        _l("End date"), validators=[InputRequired(message=_l("Please enter a date."))]
+    )
+
+    def validate_end_date(self, field):
+        if self.start_date.data and field.data and field.data < self.start_date.data:
+            raise ValidationError(_l("The end date must not be before the start date."))
+
+    def values(self) -> dict:
+        """The fields as keyword arguments for the services."""
+        return {
+            "title": self.title.data,
+            "description": self.description.data or "",
+            "start_date": self.start_date.data,
+            "end_date": self.end_date.data,
+        }
+
+
+class DocumentForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    file = FileField(
+        _l("PDF file"),
+        validators=[FileRequired(message=_l("Please choose a PDF file."))],
+        description=_l("PDF, at most 5 MB."),
+    )

@@ -1,0 +1,120 @@
+"""User Markdown becomes safe HTML: known XSS and mutation-XSS payloads are removed."""
+
+from html.parser import HTMLParser
+
+import pytest
+from markupsafe import Markup
+
+from mitwirkung.core.sanitize import ALLOWED_TAGS, clean_html, render_markdown
+
+
+class _Elements(HTMLParser):
+    """Collects every start tag with its attributes, as a browser's parser would see them."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, dict(attrs)))
+
+
+def elements(html: str) -> list[tuple[str, dict]]:
+    parser = _Elements()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+def assert_harmless(html: str) -> None:
+    for tag, attrs in elements(html):
+        assert tag in ALLOWED_TAGS, f"<{tag}> survived in {html!r}"
+        assert not [name for name in attrs if name.startswith("on")], html
+        assert set(attrs) <= {"href", "title", "rel"}, html
+        href = (attrs.get("href") or "").strip().lower()
+        assert href == "" or href.startswith(("http://", "https://", "mailto:")), html
+
+
+PAYLOADS = {
+    "script": "<script>alert(1)</script>",
+    "script-in-paragraph": "Text <script src=//evil.example/x.js></script> more",
+    "img-onerror": "<img src=x onerror=alert(1)>",
+    "onclick": '<p onclick="alert(1)">click</p>',
+    "onmouseover-link": '<a href="https://example.org" onmouseover="alert(1)">x</a>',
+    "style": '<p style="background:url(javascript:alert(1))">x</p>',
+    "iframe": '<iframe src="https://evil.example"></iframe>',
+    "javascript-link": "[click](javascript:alert(1))",
+    "javascript-link-mixed-case": '<a href="JaVaScRiPt:alert(1)">x</a>',
+    "javascript-link-with-tab": '<a href="java&#x09;script:alert(1)">x</a>',
+    "javascript-link-entity": '<a href="&#106;avascript:alert(1)">x</a>',
+    "data-link": '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+    "vbscript-link": '<a href="vbscript:msgbox(1)">x</a>',
+    # Mutation XSS payloads from the bleach advisories (CVE-2020-6802, CVE-2020-6816,
+    # CVE-2021-23980): foreign content and noscript parsing differences.
+    "svg-style": "<svg><style><img src=x onerror=alert(1)></style></svg>",
+    "math-mglyph": "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "math-style-comment": "<math><style><!--</style><img src=x onerror=alert(1)>-->",
+    "noscript-title": '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
+    "svg-onload": "<svg onload=alert(1)><circle r=4 /></svg>",
+    "comment-breakout": "<!--><img src=x onerror=alert(1)>-->",
+    "form-action": '<form action="javascript:alert(1)"><button>go</button></form>',
+    "object": '<object data="javascript:alert(1)"></object>',
+    "base": '<base href="https://evil.example/">',
+    "meta-refresh": '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+}
+
+
+@pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
+def test_dangerous_markup_is_removed(payload):
+    html = render_markdown(payload)
+    assert_harmless(html)
+    assert "javascript:" not in html.lower()
+
+
+@pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
+def test_cleaning_twice_changes_nothing(payload):
+    # If a second pass changed the output, a browser's re-parse could too (mutation XSS).
+    once = clean_html(payload)
+    assert clean_html(once) == once
+
+
+def test_normal_markdown_is_kept():
+    text = (
+        "## Ablauf\n\n"
+        "Wir sammeln **Ideen** und *Namen*.\n\n"
+        "- erste Werkstatt\n- zweite Werkstatt\n\n"
+        "1. Entwurf\n2. Abstimmung\n\n"
+        "> Ein Zitat\n\n"
+        'Mehr auf [der Stadtseite](https://www.kaiserslautern.de "Stadt") '
+        "oder per [Mail](mailto:info@example.org).\n\n"
+        "`code` und\n\n---\n"
+    )
+    html = render_markdown(text)
+    for expected in (
+        "<h2>Ablauf</h2>",
+        "<strong>Ideen</strong>",
+        "<em>Namen</em>",
+        "<ul>\n<li>erste Werkstatt</li>",
+        "<ol>\n<li>Entwurf</li>",
+        "<blockquote>",
+        '<a href="https://www.kaiserslautern.de" title="Stadt" rel="nofollow noopener">',
+        'href="mailto:info@example.org"',
+        "<code>code</code>",
+        "<hr>",
+    ):
+        assert expected in html
+
+
+def test_bare_links_are_linked_with_nofollow():
+    html = render_markdown("Siehe https://example.org/plan?x=1")
+    assert '<a href="https://example.org/plan?x=1" rel="nofollow noopener">' in html
+
+
+def test_text_that_looks_like_markup_is_escaped_not_dropped():
+    html = render_markdown("3 < 5 & 7 > 2")
+    assert "3 &lt; 5 &amp; 7 &gt; 2" in html
+
+
+def test_result_is_markup_and_empty_input_is_allowed():
+    assert isinstance(render_markdown("x"), Markup)
+    assert render_markdown(None) == "" and render_markdown("") == ""

@@ -1,0 +1,161 @@
+"""Uploads: images verified and re-encoded without metadata, PDFs checked, random names."""
+
+import io
+import re
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from werkzeug.datastructures import FileStorage
+
+from mitwirkung.core import uploads
+from mitwirkung.core.uploads import UploadRejected, save_image, save_pdf
+
+CAMERA_MAKE = 0x010F
+GPS_INFO = 0x8825
+
+
+@pytest.fixture
+def stored(app, app_ctx):
+    """Read back a stored upload by name."""
+    folder = Path(app.config["UPLOAD_DIR"])
+    return lambda name: (folder / name).read_bytes()
+
+
+def image_with_exif(fmt: str) -> bytes:
+    exif = Image.Exif()
+    exif[CAMERA_MAKE] = "SpyCam"
+    exif[GPS_INFO] = {1: "N", 2: (49.0, 26.0, 37.0)}
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 120, 200)).save(out, format=fmt, exif=exif.tobytes())
+    return out.getvalue()
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG file whose header claims the given size (a decompression bomb)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    rows = zlib.compress(b"\x00" * 64)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(("fmt", "extension"), [("JPEG", "jpg"), ("PNG", "png"), ("WEBP", "webp")])
+def test_real_image_is_reencoded_without_exif(stored, fmt, extension):
+    original = image_with_exif(fmt)
+    assert Image.open(io.BytesIO(original)).getexif()[CAMERA_MAKE] == "SpyCam"
+
+    name = save_image(io.BytesIO(original))
+    data = stored(name)
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.format == fmt
+        assert image.size == (64, 48)
+        assert not image.getexif()
+        assert "exif" not in image.info
+    assert name.endswith("." + extension)
+    assert b"SpyCam" not in data
+
+
+def test_large_image_is_scaled_down(stored):
+    out = io.BytesIO()
+    Image.new("RGB", (4000, 1000), (1, 2, 3)).save(out, format="PNG")
+    with Image.open(io.BytesIO(stored(save_image(io.BytesIO(out.getvalue()))))) as image:
+        assert max(image.size) == uploads.MAX_IMAGE_EDGE
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect/></svg>',
+        b"<!doctype html><html><script>alert(1)</script></html>",
+        b"just some text, not a picture",
+        b"\x89PNG\r\n\x1a\n truncated",
+    ],
+    ids=["svg", "html", "text", "broken-png"],
+)
+def test_non_images_are_refused(app_ctx, payload):
+    with pytest.raises(UploadRejected):
+        save_image(io.BytesIO(payload))
+
+
+def test_other_image_formats_are_refused(app_ctx):
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(out, format="GIF")
+    with pytest.raises(UploadRejected):
+        save_image(io.BytesIO(out.getvalue()))
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+@pytest.mark.parametrize(
+    "size", [(100_000, 100_000), (7_000, 7_000)], ids=["bomb", "too-many-pixels"]
+)
+def test_decompression_bomb_is_refused_before_decoding(app_ctx, size):
+    bomb = png_claiming(*size)
+    assert len(bomb) < 200
+    with pytest.raises(UploadRejected):
+        save_image(io.BytesIO(bomb))
+
+
+def test_oversized_upload_is_refused(app_ctx):
+    too_big = b"\x89PNG\r\n\x1a\n" + b"\x00" * uploads.MAX_IMAGE_BYTES
+    with pytest.raises(UploadRejected, match="size"):
+        save_image(io.BytesIO(too_big))
+
+
+def test_empty_upload_is_refused(app_ctx):
+    with pytest.raises(UploadRejected):
+        save_image(io.BytesIO(b""))
+
+
+def test_stored_name_is_random_and_keeps_nothing_of_the_users_file_name(app_ctx):
+    data = image_with_exif("PNG")
+    upload = FileStorage(io.BytesIO(data), filename="../../Urlaub Mallorca.png")
+    first = save_image(upload)
+    second = save_image(io.BytesIO(data))
+    assert first != second
+    for name in (first, second):
+        assert re.fullmatch(r"[A-Za-z0-9_-]{20,}\.png", name)
+        assert "Urlaub" not in name and "Mallorca" not in name
+
+
+def test_pdf_is_stored_unchanged_after_its_signature_check(stored):
+    pdf = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+    name = save_pdf(io.BytesIO(pdf))
+    assert name.endswith(".pdf")
+    assert stored(name) == pdf
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b"<html><script>alert(1)</script></html>", b"MZ\x90\x00 an exe", b" %PDF-1.4 late signature"],
+    ids=["html", "exe", "late-signature"],
+)
+def test_file_without_pdf_signature_is_refused(app_ctx, payload):
+    with pytest.raises(UploadRejected):
+        save_pdf(io.BytesIO(payload))
+
+
+def test_oversized_pdf_is_refused(app_ctx):
+    with pytest.raises(UploadRejected, match="size"):
+        save_pdf(io.BytesIO(b"%PDF-1.4\n" + b"0" * uploads.MAX_PDF_BYTES))
+
+
+def test_stored_pdf_is_served_sandboxed(app, client):
+    with app.app_context():
+        name = save_pdf(io.BytesIO(b"%PDF-1.4\n%%EOF\n"))
+    response = client.get(f"/uploads/{name}")
+    assert response.status_code == 200
+    assert response.headers["Content-Security-Policy"] == "sandbox"
+
+
+@pytest.mark.parametrize("name", ["../secret_key", "x.html", "x.svg", "noextension"])
+def test_only_stored_upload_types_are_served(client, name):
+    assert client.get(f"/uploads/{name}").status_code == 404

@@ -60,7 +60,7 @@ def _database_url(instance: Path) -> str:
 
 
 def _dev_secret_key(instance: Path) -> str:
-    """A random key kept in instance/ so local sessions survive restarts; set SECRET_KEY in production."""
+    """A random key kept in instance/ so local sessions survive restarts (production sets one)."""
     key_file = instance / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()

@@ -21,7 +21,7 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "browser: runs in Chromium against a live server")
 
 
-def test_settings(tmp_path_factory, database_url: str) -> dict:
+def app_settings(tmp_path_factory, database_url: str) -> dict:
     """Settings every test app shares; a fresh instance folder for mail and uploads."""
     instance = tmp_path_factory.mktemp("instance")
     return {
@@ -51,7 +51,7 @@ def database_url(request, tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory, database_url):
-    app = create_app(test_settings(tmp_path_factory, database_url))
+    app = create_app(app_settings(tmp_path_factory, database_url))
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as connection:

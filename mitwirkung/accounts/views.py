@@ -188,7 +188,8 @@ def change_password():
             form.current_password.errors.append(str(error))
         else:
             db.session.commit()
-            login_user(current_user._get_current_object())  # this session goes on with the new token; others end
+            # This session goes on with the new token; every other one ends.
+            login_user(current_user._get_current_object())
             flash(_("Your password is changed. Other devices are logged out."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", **_profile_forms(password_form=form)), 400

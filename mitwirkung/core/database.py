@@ -5,7 +5,7 @@ from sqlalchemy.engine import Engine
 
 
 def configure_engine(engine: Engine) -> None:
-    """Give SQLite foreign keys, WAL, a busy timeout and transactions that SAVEPOINTs can nest in."""
+    """Give SQLite foreign keys, WAL, a busy timeout and transactions that can hold SAVEPOINTs."""
     if engine.dialect.name != "sqlite":
         return
 

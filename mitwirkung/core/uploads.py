@@ -1,4 +1,4 @@
-"""Uploaded files: images are verified and re-encoded, PDFs checked, all stored under random names."""
+"""Uploads: images verified and re-encoded, PDFs checked, all stored under random names."""
 
 import io
 import secrets

@@ -15,7 +15,13 @@ PYTEST_FLAGS ?= -q
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install translations run test test-deps test-sqlite test-postgres test-browser \
+# Re-extract every string and merge it into the catalogue; then translate the new entries.
+translations-update: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l --ignore-dirs '.* .venv instance' \
+	    -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
+
+.PHONY: help install translations translations-update run test test-deps test-sqlite test-postgres test-browser \
         lint bench clean distclean
 
 help:

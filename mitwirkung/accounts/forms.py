@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -13,7 +13,6 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..core.permissions import ROLES
 from .passwords import MIN_LENGTH, password_problem
 from .services import username_taken
 
@@ -151,7 +150,3 @@ class DeleteAccountForm(FlaskForm):
         _l("Yes, delete my account. My contributions stay, without my name."),
         validators=[DataRequired(message=_l("Please confirm the deletion."))],
     )
-
-
-class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(role, role) for role in ROLES])

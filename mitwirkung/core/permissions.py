@@ -3,9 +3,16 @@
 from functools import wraps
 
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 ROLES = ("citizen", "staff", "moderator", "admin")
+ROLE_LABELS = {
+    "citizen": _l("Citizen"),
+    "staff": _l("City staff"),
+    "moderator": _l("Moderator"),
+    "admin": _l("Administrator"),
+}
 
 # Capability -> roles that hold it. Admins hold every capability.
 CAPABILITIES = {

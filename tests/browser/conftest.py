@@ -5,8 +5,6 @@ Every test in this folder is marked `browser`, so the root conftest's rolled-bac
 transaction stays out of the way; never request the root `app` fixture here.
 """
 
-import importlib
-import importlib.util
 import os
 import threading
 from dataclasses import dataclass
@@ -45,7 +43,7 @@ class LiveServer:
     port: int
     app: object
     outbox: Path
-    demo: object = None
+    demo_passwords: dict
 
     @property
     def netloc(self) -> str:
@@ -63,6 +61,7 @@ class _Dispatch:
 
 def build_app(instance: Path, site_url: str):
     from mitwirkung import create_app
+    from mitwirkung.demo import load_demo
     from mitwirkung.extensions import db
 
     app = create_app(
@@ -77,15 +76,10 @@ def build_app(instance: Path, site_url: str):
             "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
         }
     )
-    demo = None
     with app.app_context():
         db.create_all()
-        # Demo data when the app has it; a broken demo module still fails loudly.
-        if importlib.util.find_spec("mitwirkung.demo") is not None:
-            demo_module = importlib.import_module("mitwirkung.demo")
-            if hasattr(demo_module, "load_demo"):
-                demo = demo_module.load_demo()
-                db.session.commit()
+        demo = load_demo()
+        db.session.commit()
     return app, demo
 
 

@@ -1,4 +1,4 @@
-"""Project, staff and admin pages: reachable by keyboard-free clicks, German, zero axe violations."""
+"""Project, staff and admin pages: German, one h1, zero axe violations."""
 
 import pytest
 

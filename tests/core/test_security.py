@@ -101,3 +101,12 @@ def test_registration_and_reset_are_rate_limited(client):
     assert reset[-1] == 429
     register = [client.post("/register", data={}).status_code for _ in range(6)]
     assert register[-1] == 429
+
+
+def test_form_with_thousands_of_parts_is_refused(client):
+    from io import BytesIO
+
+    data = {f"field{n}": "x" for n in range(1000)}
+    data["file"] = (BytesIO(b"x"), "x.txt")
+    response = client.post("/login", data=data, content_type="multipart/form-data")
+    assert response.status_code == 413

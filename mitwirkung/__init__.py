@@ -61,12 +61,16 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .accounts.admin import bp as admin_bp
+    from .core.health import bp as health_bp
     from .core.uploads import bp as uploads_bp
     from .pages import bp as pages_bp
     from .projects import bp as projects_bp
+    from .votes import bp as votes_bp
 
     app.register_blueprint(projects_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(uploads_bp)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(votes_bp)

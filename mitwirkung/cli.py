@@ -13,6 +13,9 @@ def main() -> None:
 def register_commands(app: Flask) -> None:
     from .accounts.cli import users
     from .demo import demo_command
+    from .votes.cli import ballots, results_command
 
     app.cli.add_command(users)
     app.cli.add_command(demo_command)
+    app.cli.add_command(results_command)
+    app.cli.add_command(ballots)

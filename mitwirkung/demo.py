@@ -4,6 +4,7 @@ import secrets
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
 from .accounts import services as accounts
 from .extensions import db
@@ -39,6 +40,8 @@ Sie können Ihre Daten jederzeit unter „Mein Konto“ herunterladen und Ihr Ko
 def load_demo() -> dict[str, str]:
     """Create demo accounts, pages and projects where missing; return new accounts' passwords."""
     from .projects.demo import create_demo_projects
+    from .projects.models import Project
+    from .votes.demo import create_demo_vote
 
     passwords: dict[str, str] = {}
     users = {}
@@ -51,6 +54,8 @@ def load_demo() -> dict[str, str]:
     _legal_page("impressum", "Impressum", IMPRINT, users["admin"])
     _legal_page("datenschutz", "Datenschutzerklärung", PRIVACY, users["admin"])
     create_demo_projects(users["staff"])
+    pfalztheater = db.session.scalar(select(Project).where(Project.slug == "pfalztheater"))
+    create_demo_vote(pfalztheater, users["staff"])
     return passwords
 
 

@@ -4,3 +4,13 @@ from .accounts.models import User  # noqa: F401
 from .core.models import AuditEntry  # noqa: F401
 from .pages.models import Page  # noqa: F401
 from .projects.models import Document, Phase, Project  # noqa: F401
+from .votes.models import (  # noqa: F401
+    Ballot,
+    BallotAnswer,
+    OnlineTally,
+    Option,
+    PaperBatch,
+    Participation,
+    Question,
+    Vote,
+)

@@ -2,9 +2,11 @@
 test, a client, and one signed-in client per role."""
 
 import os
+import re
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from mitwirkung import create_app
@@ -47,6 +49,24 @@ def database_url(request, tmp_path_factory) -> str:
             pytest.exit("--db postgresql needs TEST_DATABASE_URL (make test sets it)", returncode=2)
         return url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture
+def empty_database_url(request, database_url, tmp_path):
+    """A URL of a new, empty database of the kind under test (for tests that must commit)."""
+    if not database_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    url = make_url(database_url)
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    name = "mitwirkung_" + re.sub(r"\W", "_", request.node.name.lower())[:40]
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")

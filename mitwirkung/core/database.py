@@ -23,4 +23,13 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
+
+
+def _may_write() -> bool:
+    """True outside GET/HEAD requests. SQLite cannot turn a read transaction into a write
+    once another writer has committed (it fails at once with SQLITE_BUSY), so a request that
+    may write takes the write lock up front and waits its turn on busy_timeout instead."""
+    from flask import has_request_context, request
+
+    return not has_request_context() or request.method not in ("GET", "HEAD")

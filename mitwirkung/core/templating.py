@@ -1,7 +1,7 @@
 """What every template may use."""
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_number, get_locale
 
 from .permissions import ROLE_LABELS, can
 from .sanitize import render_markdown
@@ -11,5 +11,14 @@ def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(can=can, get_locale=get_locale, role_labels=ROLE_LABELS)
     app.jinja_env.filters.update(
-        markdown=render_markdown, date=format_date, datetime=format_datetime
+        markdown=render_markdown,
+        date=format_date,
+        datetime=format_datetime,
+        format_number=format_number,
+        format_percent=format_share,
     )
+
+
+def format_share(percent: float) -> str:
+    """60.5 -> '60,5 %' in German, '60.5 %' in English."""
+    return format_decimal(percent, format="#,##0.0") + "\u00a0%"

@@ -7,6 +7,7 @@ from flask_login import current_user
 from ..core.permissions import require
 from ..core.uploads import UploadRejected
 from ..extensions import db
+from ..votes import services as vote_services
 from . import bp, services
 from .forms import DocumentForm, PhaseForm, ProjectForm
 from .models import Document, Phase, Project
@@ -43,7 +44,11 @@ def show(slug: str):
     page = services.project_page(slug, current_user, services.local_today())
     if page is None:
         abort(404)
-    return render_template("projects/show.html", page=page, project=page.project)
+    votes = vote_services.votes_of_project(page.project, current_user)
+    return render_template(
+        "projects/show.html", page=page, project=page.project, votes=votes,
+        vote_phase=vote_services.phase,
+    )
 
 
 # Staff: projects -----------------------------------------------------------------------

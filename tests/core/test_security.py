@@ -110,3 +110,9 @@ def test_form_with_thousands_of_parts_is_refused(client):
     data["file"] = (BytesIO(b"x"), "x.txt")
     response = client.post("/login", data=data, content_type="multipart/form-data")
     assert response.status_code == 413
+
+
+def test_health_check_answers_without_a_session(client):
+    response = client.get("/health")
+    assert response.status_code == 200 and response.data == b"ok\n"
+    assert "Set-Cookie" not in response.headers

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("votes", __name__)
+
+from . import api, batch_views, manage, views  # noqa: E402,F401

@@ -1,0 +1,127 @@
+"""`mitwirkung results` and `mitwirkung ballots ...`."""
+
+import json
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..accounts.models import User
+from ..core.csv_export import csv_text
+from ..core.permissions import can
+from ..extensions import db
+from . import batches, services
+from .tally import as_json, result_rows, tally
+
+
+def _vote_or_fail(slug: str):
+    vote = services.get_vote(slug)
+    if vote is None:
+        raise click.ClickException(f"no vote with slug {slug!r}")
+    return vote
+
+
+@click.command("results")
+@click.argument("slug")
+@click.option("--format", "output", type=click.Choice(["text", "csv", "json"]), default="text",
+              show_default=True)
+@with_appcontext
+def results_command(slug: str, output: str) -> None:
+    """Print the merged online and paper result of a vote."""
+    results = tally(_vote_or_fail(slug))
+    if output == "json":
+        click.echo(json.dumps(as_json(results), ensure_ascii=False, indent=2))
+    elif output == "csv":
+        click.echo(csv_text(result_rows(results)), nl=False)
+    else:
+        click.echo(_as_text(results))
+
+
+def _as_text(results) -> str:
+    lines = [
+        f"{results.vote.title} ({results.vote.slug}) - {results.phase}",
+        f"ballots: {results.online_ballots} online, {results.paper_ballots} paper, "
+        f"{results.total_ballots} total",
+    ]
+    for question in results.questions:
+        lines += ["", f"{question.title} [{question.code}]"]
+        for option in question.options:
+            lines.append(
+                f"  {option.code:3} {option.title[:32]:32} {option.count.online:>8} online "
+                f"{option.count.paper:>6} paper {option.count.total:>8} total "
+                f"{option.percent:5.1f} %"
+            )
+        lines.append(f"  blank {question.blank.total}, invalid {question.invalid.total}")
+    return "\n".join(lines)
+
+
+@click.group("ballots")
+def ballots() -> None:
+    """Paper ballots."""
+
+
+@ballots.command("import")
+@click.argument("slug")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--station", required=True, help="Where the cards were collected.")
+@click.option("--date", "collected_on", required=True, type=click.DateTime(["%Y-%m-%d"]),
+              help="The day the cards were collected, YYYY-MM-DD.")
+@click.option("--entered-by", "username", required=True,
+              help="Username of the staff member or admin entering the batch.")
+@click.option("--dry-run", is_flag=True,
+              help="Check the file and print the summary; write nothing.")
+@with_appcontext
+def import_command(slug: str, file: Path, station: str, collected_on, username: str,
+                   dry_run: bool) -> None:
+    """Import a CSV file of paper ballots as one counted batch (all or nothing)."""
+    vote = _vote_or_fail(slug)
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None or not can(user, "manage_projects"):
+        raise click.ClickException(
+            _("no active staff or admin account with username “%(name)s”", name=username)
+        )
+    try:
+        batch, parsed = batches.import_batch(
+            vote, file.read_bytes(), station=station, collected_on=collected_on.date(),
+            entered_by=user, file_name=file.name, dry_run=dry_run,
+        )
+    except batches.ImportRejected as error:
+        db.session.rollback()
+        for problem in error.errors:
+            click.echo(problem.message, err=True)
+        click.echo(_("Nothing was imported."), err=True)
+        raise click.exceptions.Exit(1) from None
+    except batches.DuplicateFile as error:
+        db.session.rollback()
+        raise click.ClickException(_("this file was already imported into this vote "
+                                     "(batch %(id)s)", id=error.batch.id if error.batch else "?")
+                                   ) from None
+    except batches.VoteNotAcceptingPaper:
+        raise click.ClickException(_("vote “%(slug)s” is not open; paper ballots are refused",
+                                     slug=slug)) from None
+    except batches.InvalidStation:
+        raise click.ClickException(_("--station must hold 1 to %(max)d characters",
+                                     max=batches.STATION_MAX_LENGTH)) from None
+    if dry_run:
+        click.echo(_("Dry run: %(count)d cards are fine; nothing was written.",
+                     count=len(parsed.cards)))
+    else:
+        db.session.commit()
+        click.echo(_("Imported %(count)d cards into %(slug)s as batch %(id)d.",
+                     count=len(parsed.cards), slug=vote.slug, id=batch.id))
+    click.echo(_counts_text(vote, parsed.counts()))
+
+
+def _counts_text(vote, counts: dict[str, dict[str, int]]) -> str:
+    lines = []
+    for question in vote.questions:
+        bucket = counts.get(question.code, {})
+        lines += ["", f"{question.title} [{question.code}]"]
+        for option in question.options:
+            count = bucket.get(option.code, 0)
+            lines.append(f"  {option.code:3} {option.title[:32]:32} {count:>8}")
+        lines.append(f"  {_('blank')} {bucket.get('blank', 0)}, "
+                     f"{_('invalid')} {bucket.get('invalid', 0)}")
+    return "\n".join(lines)

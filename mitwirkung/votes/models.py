@@ -1,0 +1,229 @@
+"""Design votes: questions with options, secret online ballots, paper ballots in batches.
+
+Secrecy is a property of the schema: a participation row says *that* an account voted,
+a ballot row says *what* was chosen, and nothing links the two. Ballots carry a random
+id, no account, no session and no time; participations carry the day only.
+"""
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.time import utcnow
+from ..extensions import db
+
+VISIBILITIES = ("live", "after_close")
+BALLOT_CHANNELS = ("online", "paper")
+ANSWER_KINDS = ("option", "blank", "invalid")
+BATCH_STATUSES = ("open", "counted", "void")
+
+
+class Vote(db.Model):
+    __tablename__ = "votes"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'published')", name="status"),
+        CheckConstraint("results_visibility IN ('live', 'after_close')", name="visibility"),
+        CheckConstraint("closes_at > opens_at", name="window"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    # UTC, naive; entered and shown in Europe/Berlin.
+    opens_at: Mapped[datetime]
+    closes_at: Mapped[datetime]
+    results_visibility: Mapped[str] = mapped_column(String(16), default="after_close")
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    project = relationship("Project", lazy="joined")
+    questions: Mapped[list["Question"]] = relationship(
+        back_populates="vote",
+        order_by="(Question.position, Question.id)",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    def __repr__(self) -> str:
+        return f"<Vote {self.slug}>"
+
+
+class Question(db.Model):
+    __tablename__ = "vote_questions"
+    __table_args__ = (UniqueConstraint("vote_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"), index=True)
+    # The CSV column name for paper ballots, e.g. "entwurf".
+    code: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    help_text: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    vote: Mapped[Vote] = relationship(back_populates="questions")
+    options: Mapped[list["Option"]] = relationship(
+        back_populates="question",
+        order_by="(Option.position, Option.id)",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class Option(db.Model):
+    __tablename__ = "vote_options"
+    __table_args__ = (UniqueConstraint("question_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("vote_questions.id", ondelete="CASCADE"), index=True
+    )
+    # Printed on the paper card: A, B, C ...
+    code: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text, default="")
+    image: Mapped[str | None] = mapped_column(String(64))
+    image_alt: Mapped[str] = mapped_column(String(300), default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    question: Mapped[Question] = relationship(back_populates="options")
+
+
+class Participation(db.Model):
+    """That an account has voted online; the unique constraint makes it once per vote."""
+
+    __tablename__ = "vote_participations"
+    __table_args__ = (UniqueConstraint("vote_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    voted_on: Mapped[date] = mapped_column(Date)
+
+
+def _random_id() -> str:
+    return uuid.uuid4().hex
+
+
+class PaperBatch(db.Model):
+    """A stack of paper cards from one station and day, entered by hand or from a CSV file."""
+
+    __tablename__ = "paper_batches"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'counted', 'void')", name="status"),
+        CheckConstraint("source IN ('manual', 'csv')", name="source"),
+        # The same file cannot count twice in a vote; after a void it may come in again.
+        Index(
+            "uq_paper_batches_vote_file",
+            "vote_id",
+            "file_sha256",
+            unique=True,
+            sqlite_where=text("status != 'void'"),
+            postgresql_where=text("status != 'void'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"), index=True)
+    station: Mapped[str] = mapped_column(String(120))
+    collected_on: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(8))
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+    voided_at: Mapped[datetime | None]
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    void_reason: Mapped[str] = mapped_column(Text, default="")
+
+    entered_by = relationship("User", foreign_keys=[entered_by_id], lazy="joined")
+
+
+class Ballot(db.Model):
+    """One cast ballot, online or paper. An online ballot holds nothing about its voter."""
+
+    __tablename__ = "ballots"
+    __table_args__ = (
+        CheckConstraint("channel IN ('online', 'paper')", name="channel"),
+        CheckConstraint(
+            "(channel = 'online' AND batch_id IS NULL AND serial IS NULL)"
+            " OR (channel = 'paper' AND batch_id IS NOT NULL AND serial IS NOT NULL)",
+            name="paper_fields",
+        ),
+        # A card's serial counts once per vote; a voided batch frees its serials.
+        Index(
+            "uq_ballots_vote_serial",
+            "vote_id",
+            "serial",
+            unique=True,
+            sqlite_where=text("serial IS NOT NULL AND voided = 0"),
+            postgresql_where=text("serial IS NOT NULL AND NOT voided"),
+        ),
+    )
+
+    # Random, so the order of ballots says nothing about the order of voters.
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_random_id)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(8))
+    batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("paper_batches.id", ondelete="CASCADE"), index=True
+    )
+    serial: Mapped[str | None] = mapped_column(String(40))
+    voided: Mapped[bool] = mapped_column(default=False)
+
+    answers: Mapped[list["BallotAnswer"]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class BallotAnswer(db.Model):
+    """The answer of one ballot to one question: an option, blank or invalid."""
+
+    __tablename__ = "ballot_answers"
+    __table_args__ = (
+        CheckConstraint("kind IN ('option', 'blank', 'invalid')", name="kind"),
+        CheckConstraint("(kind = 'option') = (option_id IS NOT NULL)", name="option_kind"),
+    )
+
+    ballot_id: Mapped[str] = mapped_column(
+        ForeignKey("ballots.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("vote_questions.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    option_id: Mapped[int | None] = mapped_column(ForeignKey("vote_options.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))
+
+
+class OnlineTally(db.Model):
+    """Running online counts per question and choice, kept in the ballot's transaction so a
+    result with a million ballots reads a few rows. Spread over shards so concurrent voters
+    rarely wait on the same row."""
+
+    __tablename__ = "online_tallies"
+
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("vote_questions.id", ondelete="CASCADE"), primary_key=True
+    )
+    # An option id as text, or "blank"; online ballots are never invalid.
+    choice: Mapped[str] = mapped_column(String(16), primary_key=True)
+    shard: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)

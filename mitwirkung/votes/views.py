@@ -1,0 +1,126 @@
+"""Vote pages: the ballot, its review step, the receipt and the results."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from ..extensions import db, limiter
+from . import bp, services
+from .ballot_form import BallotForm, answers_from, field_name
+from .tally import tally
+
+# Per account, not per address: many voters share one address behind a carrier's NAT.
+BALLOT_LIMIT = "30 per minute"
+BATCH_STATUS_LABELS = {"open": _l("being entered"), "counted": _l("counted"), "void": _l("void")}
+
+
+@bp.context_processor
+def _labels():
+    return {"batch_status_labels": BATCH_STATUS_LABELS}
+
+
+def _visible_vote_or_404(slug: str):
+    vote = services.get_vote(slug)
+    if vote is None or not services.may_see(vote, current_user):
+        abort(404)
+    return vote
+
+
+@bp.route("/votes/<slug>")
+def show(slug: str):
+    vote = _visible_vote_or_404(slug)
+    return render_template(
+        "votes/show.html",
+        vote=vote,
+        form=BallotForm(),
+        phase=services.phase(vote),
+        voted=services.has_voted(vote, current_user),
+        results_visible=services.results_visible(vote, current_user),
+        field_name=field_name,
+        selected={},
+    )
+
+
+@bp.route("/votes/<slug>/review", methods=["POST"])
+@login_required
+def review(slug: str):
+    vote = _visible_vote_or_404(slug)
+    form = BallotForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        answers = answers_from(request.form, vote)
+        chosen = services.resolve_answers(vote, answers)
+    except services.InvalidBallot:
+        abort(400)
+    return render_template(
+        "votes/review.html", vote=vote, form=form, chosen=chosen, answers=answers,
+        field_name=field_name,
+    )
+
+
+@bp.route("/votes/<slug>/change", methods=["POST"])
+@login_required
+def change(slug: str):
+    """Back from the review to the ballot, with the choices kept."""
+    vote = _visible_vote_or_404(slug)
+    try:
+        answers = answers_from(request.form, vote)
+    except services.InvalidBallot:
+        abort(400)
+    return render_template(
+        "votes/show.html", vote=vote, form=BallotForm(), phase=services.phase(vote),
+        voted=services.has_voted(vote, current_user),
+        results_visible=services.results_visible(vote, current_user),
+        field_name=field_name, selected=answers,
+    )
+
+
+@bp.route("/votes/<slug>/cast", methods=["POST"])
+@login_required
+@limiter.limit(BALLOT_LIMIT, key_func=lambda: f"user:{current_user.get_id()}")
+def cast(slug: str):
+    vote = _visible_vote_or_404(slug)
+    form = BallotForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.cast_ballot(vote, current_user, answers_from(request.form, vote))
+    except services.InvalidBallot:
+        db.session.rollback()
+        abort(400)
+    except services.AlreadyVoted:
+        db.session.rollback()
+        flash(_("You have already voted. Each account votes once."), "error")
+        return redirect(url_for("votes.show", slug=slug))
+    except services.VoteNotOpen:
+        db.session.rollback()
+        flash(_("This vote is not open. Your ballot was not counted."), "error")
+        return redirect(url_for("votes.show", slug=slug))
+    except services.NotEntitled:
+        db.session.rollback()
+        flash(_("Please confirm your e-mail address before you vote."), "error")
+        return redirect(url_for("votes.show", slug=slug))
+    db.session.commit()
+    return redirect(url_for("votes.receipt", slug=slug))
+
+
+@bp.route("/votes/<slug>/receipt")
+@login_required
+def receipt(slug: str):
+    vote = _visible_vote_or_404(slug)
+    if not services.has_voted(vote, current_user):
+        return redirect(url_for("votes.show", slug=slug))
+    return render_template(
+        "votes/receipt.html", vote=vote,
+        results_visible=services.results_visible(vote, current_user),
+    )
+
+
+@bp.route("/votes/<slug>/results")
+def results(slug: str):
+    vote = _visible_vote_or_404(slug)
+    if not services.results_visible(vote, current_user):
+        abort(403)
+    return render_template("votes/results.html", vote=vote, results=tally(vote))

@@ -28,7 +28,7 @@ help:
 	@echo "make install   create .venv, install the app with its dev tools, compile translations"
 	@echo "make run       install, migrate, load demo data, serve on http://127.0.0.1:5000"
 	@echo "make test      ruff, tests on SQLite and PostgreSQL, browser tests (Chromium + axe)"
-	@echo "make bench     run the benchmarks (bench/run.py)"
+	@echo "make bench     benchmarks on SQLite and PostgreSQL (docs/benchmarks.md)"
 	@echo "make lint      ruff check"
 	@echo "make clean     remove caches and build leftovers (distclean: also .venv)"
 
@@ -110,12 +110,23 @@ lint: install
 	$(BIN)/ruff check mitwirkung tests
 	-$(BIN)/ruff format --check mitwirkung tests
 
+# Benchmarks, not timed tests: they measure and print (docs/benchmarks.md). SQLite first, then
+# a throwaway PostgreSQL server (tests/with_postgres.sh); BENCH_FLAGS go to both runs.
+BENCH_FLAGS ?=
 bench: install
-	@if [ -f bench/run.py ]; then \
-	    $(BIN)/python bench/run.py; \
-	else \
-	    echo "no benchmarks yet"; \
+	@echo "--- bench on SQLite"
+	$(BIN)/python bench/run.py --db sqlite $(BENCH_FLAGS)
+	@if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then \
+	    if [ "$$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then \
+	        echo "--- apt-get install postgresql"; \
+	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	    else \
+	        echo "PostgreSQL is missing: apt-get install postgresql" >&2; exit 1; \
+	    fi; \
 	fi
+	@echo "--- bench on PostgreSQL"
+	PYTHON=$(BIN)/python bash tests/with_postgres.sh \
+	    $(BIN)/python bench/run.py --db postgresql $(BENCH_FLAGS)
 
 clean:
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +

@@ -66,7 +66,7 @@ def test_the_preview_shows_cards_and_counts_and_stores_nothing(vote, staff_clien
     assert "ballots-wochenmarkt.csv" in page and "Wochenmarkt" in page
     assert "Import 120 cards" in page
     assert "W-0001" in page and "W-0100" in page  # the first hundred rows
-    assert 'scope="col"' in page and "<caption>" in page
+    assert 'scope="col"' in page and "<caption" in page
     counts = batches.parse_ballot_file(WOCHENMARKT, batches.question_specs(vote)).counts()
     entwurf_b = counts["entwurf"]["B"]
     assert re.search(rf"B – Verschlungene Wege</th><td class=\"num\">{entwurf_b}</td>", page)

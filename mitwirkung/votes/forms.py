@@ -7,6 +7,7 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -25,8 +26,8 @@ from . import setup
 from .models import Vote
 
 VISIBILITY_CHOICES = [
-    ("after_close", _l("Only after the vote has closed")),
-    ("live", _l("Live, while the vote is open")),
+    SelectChoice("after_close", _l("Only after the vote has closed")),
+    SelectChoice("live", _l("Live, while the vote is open")),
 ]
 YEARS = (2000, 2100)
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]

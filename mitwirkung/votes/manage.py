@@ -3,6 +3,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from ..core.permissions import require
 from ..core.uploads import UploadRejected
@@ -65,8 +66,8 @@ def new():
     if "project" in request.args and db.session.get(Project, project_id or 0) is None:
         abort(404)
     form = NewVoteForm(project_id=project_id)
-    form.project_id.choices = [(0, _("Choose a project"))] + [
-        (p.id, p.title) for p in all_projects()
+    form.project_id.choices = [SelectChoice(0, _("Choose a project"))] + [
+        SelectChoice(p.id, p.title) for p in all_projects()
     ]
     if form.validate_on_submit():
         project = db.session.get(Project, form.project_id.data)

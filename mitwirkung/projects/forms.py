@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, StringField, TextAreaField
+from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -13,6 +13,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..core.image_fields import image_fields, require_alt_text
 from .services import SLUG_MAX, SLUG_PATTERN
 
 
@@ -39,21 +40,12 @@ class ProjectForm(FlaskForm):
         validators=[Optional(), Length(max=50_000)],
         description=_l("Markdown: **bold**, *italic*, lists, [links](https://...)."),
     )
-    image_file = FileField(_l("Image"), description=_l("JPEG, PNG or WebP, at most 5 MB."))
-    image_alt = StringField(
-        _l("Image description (alt text)"),
-        validators=[Length(max=300)],
-        description=_l("Describe what the image shows for people who cannot see it."),
-    )
-    remove_image = BooleanField(_l("Remove the current image"))
+    image_file, image_alt, remove_image = image_fields()
 
     # Set by the view when editing a project that already has an image.
     has_image = False
 
-    def validate_image_alt(self, field):
-        keeps_image = self.has_image and not self.remove_image.data
-        if (self.image_file.data or keeps_image) and not (field.data or "").strip():
-            raise ValidationError(_l("Please describe the image."))
+    validate_image_alt = require_alt_text
 
     def values(self) -> dict:
         """The text fields as keyword arguments for the services."""

@@ -2,9 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from wtforms import (
-    BooleanField,
     DateTimeLocalField,
     IntegerField,
     SelectChoice,
@@ -22,6 +20,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..core.image_fields import image_fields, require_alt_text
 from . import setup
 from .models import Vote
 
@@ -172,13 +171,7 @@ class OptionForm(FlaskForm):
     )
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     text = TextAreaField(_l("Text"), validators=[Optional(), Length(max=5000)])
-    image_file = FileField(_l("Image"), description=_l("JPEG, PNG or WebP, at most 5 MB."))
-    image_alt = StringField(
-        _l("Image description (alt text)"),
-        validators=[Length(max=300)],
-        description=_l("Describe what the image shows for people who cannot see it."),
-    )
-    remove_image = BooleanField(_l("Remove the current image"))
+    image_file, image_alt, remove_image = image_fields()
     position = IntegerField(
         _l("Position"),
         validators=[Optional(), NumberRange(min=0, max=9999)],
@@ -188,10 +181,7 @@ class OptionForm(FlaskForm):
     # Set by the view when editing an option that already has an image.
     has_image = False
 
-    def validate_image_alt(self, field):
-        keeps_image = self.has_image and not self.remove_image.data
-        if (self.image_file.data or keeps_image) and not (field.data or "").strip():
-            raise ValidationError(_l("Please describe the image."))
+    validate_image_alt = require_alt_text
 
     def values(self) -> dict:
         return {

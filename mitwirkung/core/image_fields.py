@@ -1,0 +1,25 @@
+"""The image upload fields that projects and vote options share: file, alt text, removal."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, FileField, StringField, ValidationError
+from wtforms.validators import Length
+
+
+def image_fields():
+    """(image_file, image_alt, remove_image), created where the form lists them."""
+    return (
+        FileField(_l("Image"), description=_l("JPEG, PNG or WebP, at most 5 MB.")),
+        StringField(
+            _l("Image description (alt text)"),
+            validators=[Length(max=300)],
+            description=_l("Describe what the image shows for people who cannot see it."),
+        ),
+        BooleanField(_l("Remove the current image")),
+    )
+
+
+def require_alt_text(form, field):
+    """An image that is uploaded or kept needs a description (set `form.has_image` when editing)."""
+    keeps_image = getattr(form, "has_image", False) and not form.remove_image.data
+    if (form.image_file.data or keeps_image) and not (field.data or "").strip():
+        raise ValidationError(_l("Please describe the image."))

@@ -23,3 +23,12 @@ def require_alt_text(form, field):
     keeps_image = getattr(form, "has_image", False) and not form.remove_image.data
     if (form.image_file.data or keeps_image) and not (field.data or "").strip():
         raise ValidationError(_l("Please describe the image."))
+
+
+def image_upload_message(error) -> str:
+    """What to tell the person whose image upload was refused (core.uploads.UploadRejected)."""
+    from flask_babel import gettext as _
+
+    if error.args and error.args[0] == "size":
+        return _("The file is larger than 5 MB.")
+    return _("This is not a valid JPEG, PNG or WebP image.")

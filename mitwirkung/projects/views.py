@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.image_fields import image_upload_message
 from ..core.permissions import require
 from ..core.uploads import UploadRejected
 from ..extensions import db
@@ -11,12 +12,6 @@ from ..votes import services as vote_services
 from . import bp, services
 from .forms import DocumentForm, PhaseForm, ProjectForm
 from .models import Document, Phase, Project
-
-
-def _upload_message(error: UploadRejected) -> str:
-    if error.args and error.args[0] == "size":
-        return _("The file is larger than 5 MB.")
-    return _("This is not a valid JPEG, PNG or WebP image.")
 
 
 def _project_or_404(project_id: int) -> Project:
@@ -72,7 +67,7 @@ def new():
         except services.SlugTaken:
             form.slug.errors.append(_("Another project already uses this web address."))
         except UploadRejected as error:
-            form.image_file.errors.append(_upload_message(error))
+            form.image_file.errors.append(image_upload_message(error))
         else:
             db.session.commit()
             flash(_("The project was created as a draft."), "success")
@@ -98,7 +93,7 @@ def edit(project_id: int):
         except services.SlugTaken:
             form.slug.errors.append(_("Another project already uses this web address."))
         except UploadRejected as error:
-            form.image_file.errors.append(_upload_message(error))
+            form.image_file.errors.append(image_upload_message(error))
         else:
             db.session.commit()
             flash(_("The project was saved."), "success")

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from ..core.image_fields import image_upload_message
 from ..core.permissions import require
 from ..core.uploads import UploadRejected
 from ..extensions import db
@@ -40,12 +41,6 @@ def _locked_page(vote: Vote):
 
 def _back(vote: Vote, anchor: str | None = None):
     return redirect(url_for("votes.manage", slug=vote.slug, _anchor=anchor))
-
-
-def _upload_message(error: UploadRejected) -> str:
-    if error.args and error.args[0] == "size":
-        return _("The file is larger than 5 MB.")
-    return _("This is not a valid JPEG, PNG or WebP image.")
 
 
 def _window_message() -> str:
@@ -212,7 +207,7 @@ def question_delete(slug: str, question_id: int):
 
 def _option_errors(form: OptionForm, error: Exception) -> None:
     if isinstance(error, UploadRejected):
-        form.image_file.errors.append(_upload_message(error))
+        form.image_file.errors.append(image_upload_message(error))
     elif isinstance(error, setup.CodeTaken):
         form.code.errors.append(_("Another option of this question already uses this code."))
     elif isinstance(error, setup.AmbiguousOption) and error.field == "code":

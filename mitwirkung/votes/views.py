@@ -20,6 +20,20 @@ def _labels():
     return {"batch_status_labels": BATCH_STATUS_LABELS}
 
 
+def _ballot_page(vote, selected: dict):
+    """The vote page; its ballot form is pre-filled with `selected` (question -> option code)."""
+    return render_template(
+        "votes/show.html",
+        vote=vote,
+        form=BallotForm(),
+        phase=services.phase(vote),
+        voted=services.has_voted(vote, current_user),
+        results_visible=services.results_visible(vote, current_user),
+        field_name=field_name,
+        selected=selected,
+    )
+
+
 def _visible_vote_or_404(slug: str):
     vote = services.get_vote(slug)
     if vote is None or not services.may_see(vote, current_user):
@@ -29,17 +43,7 @@ def _visible_vote_or_404(slug: str):
 
 @bp.route("/votes/<slug>")
 def show(slug: str):
-    vote = _visible_vote_or_404(slug)
-    return render_template(
-        "votes/show.html",
-        vote=vote,
-        form=BallotForm(),
-        phase=services.phase(vote),
-        voted=services.has_voted(vote, current_user),
-        results_visible=services.results_visible(vote, current_user),
-        field_name=field_name,
-        selected={},
-    )
+    return _ballot_page(_visible_vote_or_404(slug), selected={})
 
 
 @bp.route("/votes/<slug>/review", methods=["POST"])
@@ -69,12 +73,7 @@ def change(slug: str):
         answers = answers_from(request.form, vote)
     except services.InvalidBallot:
         abort(400)
-    return render_template(
-        "votes/show.html", vote=vote, form=BallotForm(), phase=services.phase(vote),
-        voted=services.has_voted(vote, current_user),
-        results_visible=services.results_visible(vote, current_user),
-        field_name=field_name, selected=answers,
-    )
+    return _ballot_page(vote, selected=answers)
 
 
 @bp.route("/votes/<slug>/cast", methods=["POST"])

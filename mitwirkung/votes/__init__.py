@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("votes", __name__)
 
-from . import api, batch_views, manage, views  # noqa: E402,F401
+from . import api, batch_views, double_entry_views, manage, views  # noqa: E402,F401

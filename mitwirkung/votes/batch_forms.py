@@ -41,6 +41,18 @@ class ImportForm(FlaskForm):
     collected_on = _collected_on()
 
 
+class CheckFileForm(FlaskForm):
+    """A CSV file of a batch's cards, typed independently, as its check entry."""
+
+    file = FileField(
+        _l("CSV file of the check entry"),
+        validators=[FileRequired(message=_l("Please choose a file."))],
+        description=_l(
+            "The same cards, typed again from the paper: serial, then one column per question."
+        ),
+    )
+
+
 class ConfirmImportForm(FlaskForm):
     """The preview's confirmation: the file travels back in the page, so nothing is kept."""
 

@@ -78,7 +78,7 @@ def _render_list(vote, failed: tuple[int, VoidForm] | None = None):
     }
     totals = {
         status: sum(item.ballots for item in summaries if item.batch.status == status)
-        for status in ("open", "counted", "void")
+        for status in ("open", "checking", "counted", "void")
     }
     return render_template(
         "votes/batches/list.html", vote=vote, summaries=summaries, void_forms=void_forms,
@@ -178,8 +178,13 @@ def batch_import_confirm(slug: str):
         flash(_import_problem(error), "error")
         return redirect(url_for(".batch_list", slug=slug))
     db.session.commit()
-    flash(_("%(count)d cards from “%(file)s” were imported and counted.",
-            count=len(parsed.cards), file=batch.file_name or ""), "success")
+    if batch.status == "checking":
+        flash(_("%(count)d cards from “%(file)s” were imported. They count once another staff "
+                "member has entered them again and both entries agree.",
+                count=len(parsed.cards), file=batch.file_name or ""), "success")
+    else:
+        flash(_("%(count)d cards from “%(file)s” were imported and counted.",
+                count=len(parsed.cards), file=batch.file_name or ""), "success")
     return redirect(url_for(".batch_list", slug=slug))
 
 
@@ -312,8 +317,13 @@ def batch_close(slug: str, batch_id: int):
     except (batches.BatchClosed, batches.VoteNotAcceptingPaper):
         return _refuse_closed(vote, batch)
     db.session.commit()
-    flash(_("The batch from %(station)s is closed; its %(count)d cards now count.",
-            station=batch.station, count=cards), "success")
+    if batch.status == "checking":
+        flash(_("The batch from %(station)s is closed. Its %(count)d cards count once another "
+                "staff member has entered them again and both entries agree.",
+                station=batch.station, count=cards), "success")
+    else:
+        flash(_("The batch from %(station)s is closed; its %(count)d cards now count.",
+                station=batch.station, count=cards), "success")
     return redirect(url_for(".batch_list", slug=slug))
 
 

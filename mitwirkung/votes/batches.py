@@ -1,10 +1,11 @@
 """Paper ballots in batches: CSV import, manual entry card by card, closing and voiding.
 
 A batch counts in the result only once its status is 'counted': an import is counted at
-once, a batch typed by hand when it is closed. Voiding keeps the batch listed but frees its
-serials for a correct re-entry. Operations add and flush; the calling view or command
-commits once. Cards are checked by paper.py's rules; the unique index on (vote, serial)
-among non-voided ballots decides between concurrent entries.
+once, a batch typed by hand when it is closed. With the vote's double entry on, both wait
+as 'checking' instead until a second entry agrees (double_entry.py). Voiding keeps the
+batch listed but frees its serials for a correct re-entry. Operations add and flush; the
+calling view or command commits once. Cards are checked by paper.py's rules; the unique
+index on (vote, serial) among non-voided ballots decides between concurrent entries.
 """
 
 import hashlib
@@ -70,7 +71,7 @@ class DuplicateFile(BatchError):
 
 
 class BatchClosed(BatchError):
-    """The batch is counted or void: its cards can no longer change."""
+    """The batch is not (or no longer) in the status that lets its cards change."""
 
 
 class AlreadyVoid(BatchError):
@@ -170,7 +171,8 @@ def import_batch(
     file_name: str | None,
     dry_run: bool = False,
 ) -> tuple[PaperBatch | None, ParsedFile]:
-    """Check a CSV file of paper cards and, unless `dry_run`, write it as one counted batch.
+    """Check a CSV file of paper cards and, unless `dry_run`, write it as one batch: counted,
+    or awaiting its check entry ('checking') if the vote has double entry.
 
     All or nothing: any error raises ImportRejected with every error, and nothing is written.
     """
@@ -189,7 +191,8 @@ def import_batch(
     batch = PaperBatch(
         vote_id=vote.id, station=station, collected_on=collected_on, source="csv",
         file_name=(file_name or "")[:FILE_NAME_MAX_LENGTH] or None, file_sha256=parsed.sha256,
-        status="counted", entered_by_id=getattr(entered_by, "id", None), closed_at=utcnow(),
+        status=closed_status(vote), entered_by_id=getattr(entered_by, "id", None),
+        closed_at=utcnow(),
     )
     # A savepoint, so a clash with a concurrent import leaves the session usable and empty.
     savepoint = db.session.begin_nested()
@@ -210,7 +213,7 @@ def import_batch(
         raise ImportRejected([clash], parsed) from error
     savepoint.commit()
     audit.record(entered_by, "paper.import", batch, cards=len(parsed.cards), file=file_name,
-                 sha256=parsed.sha256, station=station)
+                 sha256=parsed.sha256, station=station, status=batch.status)
     return batch, parsed
 
 
@@ -258,6 +261,11 @@ def _concurrent_serial_error(vote: Vote, parsed: ParsedFile) -> RowError | None:
 # Manual entry ---------------------------------------------------------------------------
 
 
+def closed_status(vote: Vote) -> str:
+    """The status of a batch once entered: 'checking' if the vote has double entry."""
+    return "checking" if vote.double_entry else "counted"
+
+
 def open_batch(vote: Vote | None, station: str, collected_on: date, entered_by) -> PaperBatch:
     """Start a batch to type in card by card; it counts once closed."""
     vote = _require_open_vote(vote)
@@ -270,9 +278,10 @@ def open_batch(vote: Vote | None, station: str, collected_on: date, entered_by) 
     return batch
 
 
-def _editable(batch: PaperBatch) -> Vote:
-    """The batch's vote, if cards of this batch may still change."""
-    if batch.status != "open":
+def _editable(batch: PaperBatch, status: str) -> Vote:
+    """The batch's vote, if cards of this batch may still change: the batch has `status`
+    ('open', or 'checking' for corrections during double entry)."""
+    if batch.status != status:
         raise BatchClosed
     # Usually already in the session's identity map, so no query.
     return _require_open_vote(db.session.get(Vote, batch.vote_id))
@@ -310,29 +319,35 @@ def _save_card(vote: Vote, ballot: Ballot, card: PaperCard) -> Ballot:
     return ballot
 
 
-def add_card(batch: PaperBatch, serial: str, cells: Mapping[str, str | None]) -> Ballot:
-    """Add one typed card to an open batch; `cells` maps question code to the typed text."""
-    vote = _editable(batch)
+def add_card(
+    batch: PaperBatch, serial: str, cells: Mapping[str, str | None], *, status: str = "open"
+) -> Ballot:
+    """Add one typed card to an open batch (or one in `status`); `cells` maps question code
+    to the typed text."""
+    vote = _editable(batch, status)
     card = _check_card(vote, serial, cells)
     ballot = Ballot(id=uuid.uuid4().hex, vote_id=vote.id, channel="paper", batch_id=batch.id)
     return _save_card(vote, ballot, card)
 
 
 def update_card(
-    batch: PaperBatch, ballot: Ballot, serial: str, cells: Mapping[str, str | None]
+    batch: PaperBatch, ballot: Ballot, serial: str, cells: Mapping[str, str | None],
+    *, status: str = "open",
 ) -> Ballot:
-    """Correct a card of an open batch."""
-    vote = _editable(batch)
+    """Correct a card of an open batch (or one in `status`)."""
+    vote = _editable(batch, status)
     _own_card(batch, ballot)
     card = _check_card(vote, serial, cells, except_ballot=ballot)
     return _save_card(vote, ballot, card)
 
 
-def delete_card(batch: PaperBatch, ballot: Ballot) -> None:
-    """Remove a card from an open batch."""
-    _editable(batch)
+def delete_card(batch: PaperBatch, ballot: Ballot, *, status: str = "open") -> None:
+    """Remove a card from an open batch (or one in `status`)."""
+    _editable(batch, status)
     _own_card(batch, ballot)
     db.session.execute(delete(BallotAnswer).where(BallotAnswer.ballot_id == ballot.id))
+    # Gone already: answers loaded with the card must not be deleted a second time.
+    db.session.expire(ballot, ["answers"])
     db.session.delete(ballot)
     db.session.flush()
 
@@ -343,15 +358,17 @@ def _own_card(batch: PaperBatch, ballot: Ballot) -> None:
 
 
 def close_batch(batch: PaperBatch, actor) -> int:
-    """Count a batch typed by hand; returns its number of cards."""
-    _editable(batch)
+    """Count a batch typed by hand (or, with double entry, hand it over to be checked);
+    returns its number of cards."""
+    vote = _editable(batch, "open")
     cards = batch_size(batch)
     if not cards:
         raise EmptyBatch
-    batch.status = "counted"
+    batch.status = closed_status(vote)
     batch.closed_at = utcnow()
     db.session.flush()
-    audit.record(actor, "paper.close", batch, cards=cards, station=batch.station)
+    audit.record(actor, "paper.close", batch, cards=cards, station=batch.station,
+                 status=batch.status)
     return cards
 
 

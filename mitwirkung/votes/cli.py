@@ -75,7 +75,8 @@ def ballots() -> None:
 @with_appcontext
 def import_command(slug: str, file: Path, station: str, collected_on, username: str,
                    dry_run: bool) -> None:
-    """Import a CSV file of paper ballots as one counted batch (all or nothing)."""
+    """Import a CSV file of paper ballots as one batch (all or nothing); it counts at once, or
+    with the vote's double entry once a second entry agrees."""
     vote = _vote_or_fail(slug)
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None or not can(user, "manage_projects"):
@@ -111,6 +112,9 @@ def import_command(slug: str, file: Path, station: str, collected_on, username: 
         db.session.commit()
         click.echo(_("Imported %(count)d cards into %(slug)s as batch %(id)d.",
                      count=len(parsed.cards), slug=vote.slug, id=batch.id))
+        if batch.status == "checking":
+            click.echo(_("Double entry: the batch counts once another staff member has entered "
+                         "its cards again and both entries agree."))
     click.echo(_counts_text(vote, parsed.counts()))
 
 

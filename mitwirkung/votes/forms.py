@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     IntegerField,
     SelectChoice,
@@ -68,6 +69,13 @@ class VoteForm(FlaskForm):
         default="after_close",
         validators=[InputRequired()],
     )
+    double_entry = BooleanField(
+        _l("Double entry of paper ballots"),
+        description=_l(
+            "A batch of paper ballots counts only once a second staff member has entered "
+            "the same cards and both entries agree. Fixed once paper ballots are entered."
+        ),
+    )
 
     @classmethod
     def for_vote(cls, vote: Vote) -> "VoteForm":
@@ -80,6 +88,7 @@ class VoteForm(FlaskForm):
                 "opens_at": setup.utc_to_local(vote.opens_at),
                 "closes_at": setup.utc_to_local(vote.closes_at),
                 "results_visibility": vote.results_visibility,
+                "double_entry": vote.double_entry,
             }
         )
 
@@ -94,7 +103,8 @@ class VoteForm(FlaskForm):
     def values(self, slug: str | None = None) -> dict:
         """The fields as keyword arguments for the setup operations, times in UTC.
 
-        `slug` stands in when the slug field was removed because the vote is locked.
+        `slug` stands in when the slug field was removed because the vote is locked; without
+        the double entry field (paper ballots exist) the setting stays as it is.
         """
         return {
             "slug": slug if slug is not None else self.slug.data,
@@ -103,7 +113,7 @@ class VoteForm(FlaskForm):
             "opens_at": setup.local_to_utc(self.opens_at.data),
             "closes_at": setup.local_to_utc(self.closes_at.data),
             "results_visibility": self.results_visibility.data,
-        }
+        } | ({"double_entry": self.double_entry.data} if "double_entry" in self else {})
 
 
 def _check_year(field) -> None:

@@ -84,9 +84,12 @@ def new():
 def manage(slug: str):
     vote = _vote_or_404(slug)
     locked = setup.is_locked(vote)
+    double_entry_locked = setup.double_entry_locked(vote)
     form = VoteForm() if request.method == "POST" else VoteForm.for_vote(vote)
     if locked:
         del form.slug
+    if double_entry_locked:
+        del form.double_entry
     if form.validate_on_submit():
         try:
             setup.update_vote(vote, current_user, **form.values(slug=vote.slug if locked else None))
@@ -97,6 +100,9 @@ def manage(slug: str):
         except setup.VoteLocked:
             flash(_("The web address cannot change once ballots exist."), "error")
             return _back(vote)
+        except setup.DoubleEntryLocked:
+            flash(_("Double entry cannot change once paper ballots are entered."), "error")
+            return _back(vote)
         else:
             db.session.commit()
             flash(_("The vote was saved."), "success")
@@ -106,6 +112,7 @@ def manage(slug: str):
         vote=vote,
         form=form,
         locked=locked,
+        double_entry_locked=double_entry_locked,
         phase=services.phase(vote),
         problems=setup.readiness_problems(vote),
     )

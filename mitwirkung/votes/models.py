@@ -9,6 +9,7 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -27,7 +29,8 @@ from ..extensions import db
 VISIBILITIES = ("live", "after_close")
 BALLOT_CHANNELS = ("online", "paper")
 ANSWER_KINDS = ("option", "blank", "invalid")
-BATCH_STATUSES = ("open", "counted", "void")
+# 'checking': entered and closed, waiting for the second entry of a vote with double entry.
+BATCH_STATUSES = ("open", "checking", "counted", "void")
 
 
 class Vote(db.Model):
@@ -50,6 +53,8 @@ class Vote(db.Model):
     closes_at: Mapped[datetime]
     results_visibility: Mapped[str] = mapped_column(String(16), default="after_close")
     status: Mapped[str] = mapped_column(String(16), default="draft")
+    # Paper batches count only once a second staff member has entered the same cards.
+    double_entry: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
@@ -126,7 +131,7 @@ class PaperBatch(db.Model):
 
     __tablename__ = "paper_batches"
     __table_args__ = (
-        CheckConstraint("status IN ('open', 'counted', 'void')", name="status"),
+        CheckConstraint("status IN ('open', 'checking', 'counted', 'void')", name="status"),
         CheckConstraint("source IN ('manual', 'csv')", name="source"),
         # The same file cannot count twice in a vote; after a void it may come in again.
         Index(
@@ -150,11 +155,32 @@ class PaperBatch(db.Model):
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
+    # Double entry: who confirmed that the check entry agrees, and when.
+    checked_at: Mapped[datetime | None]
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     voided_at: Mapped[datetime | None]
     voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     void_reason: Mapped[str] = mapped_column(Text, default="")
 
     entered_by = relationship("User", foreign_keys=[entered_by_id], lazy="joined")
+
+
+class PaperCheckCard(db.Model):
+    """A card of a batch's check entry (double entry): typed or imported a second time by
+    another staff member. Never a ballot, so it never counts and takes no serial."""
+
+    __tablename__ = "paper_check_cards"
+    __table_args__ = (UniqueConstraint("batch_id", "serial"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Indexed by the unique constraint, which starts with it.
+    batch_id: Mapped[int] = mapped_column(ForeignKey("paper_batches.id", ondelete="CASCADE"))
+    serial: Mapped[str] = mapped_column(String(40))
+    # Question code -> [kind, option code or null], e.g. {"entwurf": ["option", "B"]}; the
+    # codes are fixed once the vote has ballots, which it has while a batch is checked.
+    answers: Mapped[dict] = mapped_column(JSON)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Ballot(db.Model):

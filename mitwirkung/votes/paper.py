@@ -39,6 +39,7 @@ ENTRY_MESSAGES = {
     "card_missing_serial": _l("The card number is missing."),
     "card_serial_too_long": _l("The card number is longer than %(limit)d characters."),
     "card_serial_counted": _l("Card number “%(serial)s” is already entered in this vote."),
+    "check_serial_taken": _l("Card number “%(serial)s” is already in this check entry."),
     "card_unknown_question": _l("The vote has no question “%(question)s”."),
     "card_unknown_option": _l("Unknown option “%(value)s” for question “%(question)s”."),
 }

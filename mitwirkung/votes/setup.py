@@ -2,7 +2,9 @@
 
 Questions and options are locked once the first ballot exists, because a changed option
 would change what earlier voters chose; the vote's dates, texts and results visibility can
-still move. Operations add and flush; the calling view commits once.
+still move. Double entry is fixed once a paper batch exists (void ones aside), so a batch is
+never caught between the two ways of counting. Operations add and flush; the calling view
+commits once.
 """
 
 from collections.abc import Iterator
@@ -10,13 +12,13 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
 from ..core import audit, uploads
 from ..extensions import db
 from . import services
-from .models import VISIBILITIES, Option, Question, Vote
+from .models import VISIBILITIES, Option, PaperBatch, Question, Vote
 
 LOCAL_ZONE = ZoneInfo("Europe/Berlin")
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -38,6 +40,10 @@ class SetupError(Exception):
 
 class VoteLocked(SetupError):
     """Ballots exist: questions, options and the slug can no longer change."""
+
+
+class DoubleEntryLocked(SetupError):
+    """Paper batches exist: double entry can no longer be switched on or off."""
 
 
 class SlugTaken(SetupError):
@@ -110,6 +116,13 @@ def is_locked(vote: Vote) -> bool:
     return services.ballots_exist(vote)
 
 
+def double_entry_locked(vote: Vote) -> bool:
+    """Double entry is fixed once the vote has a paper batch that is not void."""
+    return vote.id is not None and bool(db.session.scalar(select(exists().where(
+        PaperBatch.vote_id == vote.id, PaperBatch.status != "void"
+    ))))
+
+
 def create_vote(
     project,
     actor,
@@ -120,6 +133,7 @@ def create_vote(
     opens_at: datetime,
     closes_at: datetime,
     results_visibility: str,
+    double_entry: bool = False,
 ) -> Vote:
     """Create a draft vote of `project`; times are naive UTC."""
     slug = slug.strip().lower()
@@ -135,6 +149,7 @@ def create_vote(
         opens_at=opens_at,
         closes_at=closes_at,
         results_visibility=results_visibility,
+        double_entry=bool(double_entry),
         status="draft",
         created_by_id=getattr(actor, "id", None),
     )
@@ -154,8 +169,10 @@ def update_vote(
     opens_at: datetime,
     closes_at: datetime,
     results_visibility: str,
+    double_entry: bool | None = None,
 ) -> Vote:
-    """Change a vote's texts, window and visibility; the slug only while no ballot exists."""
+    """Change a vote's texts, window and visibility; the slug only while no ballot exists,
+    double entry (None: unchanged) only while no paper batch exists."""
     slug = slug.strip().lower()
     _check_window(opens_at, closes_at)
     _check_visibility(results_visibility)
@@ -164,6 +181,9 @@ def update_vote(
             raise VoteLocked()
         if _slug_in_use(slug, vote_id=vote.id):
             raise SlugTaken(slug)
+    double_entry = vote.double_entry if double_entry is None else bool(double_entry)
+    if double_entry != vote.double_entry and double_entry_locked(vote):
+        raise DoubleEntryLocked()
     changed = sorted(
         name
         for name, value in (
@@ -173,6 +193,7 @@ def update_vote(
             ("opens_at", opens_at),
             ("closes_at", closes_at),
             ("results_visibility", results_visibility),
+            ("double_entry", double_entry),
         )
         if getattr(vote, name) != value
     )
@@ -182,6 +203,7 @@ def update_vote(
         vote.description = description
         vote.opens_at, vote.closes_at = opens_at, closes_at
         vote.results_visibility = results_visibility
+        vote.double_entry = double_entry
     audit.record(actor, "vote.update", vote, slug=vote.slug, changed=changed)
     return vote
 

@@ -12,7 +12,10 @@ from .tally import tally
 
 # Per account, not per address: many voters share one address behind a carrier's NAT.
 BALLOT_LIMIT = "30 per minute"
-BATCH_STATUS_LABELS = {"open": _l("being entered"), "counted": _l("counted"), "void": _l("void")}
+BATCH_STATUS_LABELS = {
+    "open": _l("being entered"), "checking": _l("awaiting check"), "counted": _l("counted"),
+    "void": _l("void"),
+}
 
 
 @bp.context_processor

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from mitwirkung.extensions import db
@@ -101,3 +102,16 @@ def test_a_bad_date_is_refused(vote, app, staff):
     assert result.exit_code == 2
     assert "--date" in result.stderr
     assert batch_count() == 0
+
+
+def test_with_double_entry_the_imported_batch_waits_for_its_check(app, run):
+    vote = make_vote(project_factories.project(), slug="doppelt", double_entry=True)
+    result = run("doppelt", WOCHENMARKT)
+    assert result.exit_code == 0, result.output
+    with app.app_context():  # the CLI speaks the default locale
+        notice = gettext("Double entry: the batch counts once another staff member has "
+                         "entered its cards again and both entries agree.")
+    assert notice in result.stdout
+    [batch] = db.session.scalars(select(PaperBatch)).all()
+    assert batch.status == "checking"
+    assert tally(vote).paper_ballots == 0

@@ -105,7 +105,7 @@ def _require_checking(batch: PaperBatch) -> Vote:
     Locks the batch's row first (on PostgreSQL; SQLite writes one at a time anyway), so a
     correction and a confirmation of the same batch never overlap.
     """
-    db.session.refresh(batch, with_for_update=True)
+    db.session.refresh(batch, with_for_update={"of": PaperBatch})
     if batch.status != CHECKING:
         raise NotChecking
     vote = db.session.get(Vote, batch.vote_id)

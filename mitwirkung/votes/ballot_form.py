@@ -2,7 +2,6 @@
 
 from flask_wtf import FlaskForm
 
-from .models import Vote
 from .services import InvalidBallot
 
 
@@ -11,14 +10,15 @@ class BallotForm(FlaskForm):
 
 
 def field_name(question) -> str:
+    """The form field of a question: `q-` and its code."""
     return f"q-{question.code}"
 
 
-def answers_from(form_data, vote: Vote) -> dict[str, str | None]:
+def answers_from(form_data, question_codes) -> dict[str, str | None]:
     """Question code -> chosen option code (None for blank); two answers to one question or a
     field for an unknown question are an InvalidBallot."""
     answers: dict[str, str | None] = {}
-    known = {field_name(question): question.code for question in vote.questions}
+    known = {f"q-{code}": code for code in question_codes}
     for name in form_data:
         if name.startswith("q-") and name not in known:
             raise InvalidBallot(f"unknown field {name!r}")

@@ -66,6 +66,10 @@ class Vote(db.Model):
         passive_deletes=True,
     )
 
+    @property
+    def project_public(self) -> bool:
+        return self.project.status != "draft"
+
     def __repr__(self) -> str:
         return f"<Vote {self.slug}>"
 
@@ -122,7 +126,7 @@ class Participation(db.Model):
     voted_on: Mapped[date] = mapped_column(Date)
 
 
-def _random_id() -> str:
+def new_ballot_id() -> str:
     return uuid.uuid4().hex
 
 
@@ -206,7 +210,7 @@ class Ballot(db.Model):
     )
 
     # Random, so the order of ballots says nothing about the order of voters.
-    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_random_id)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_ballot_id)
     vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"), index=True)
     channel: Mapped[str] = mapped_column(String(8))
     batch_id: Mapped[int | None] = mapped_column(

@@ -3,10 +3,14 @@
 Services add and flush; the calling view or command commits.
 """
 
+from __future__ import annotations
+
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -15,7 +19,17 @@ from sqlalchemy.orm import selectinload
 from ..core.permissions import can
 from ..core.time import utcnow
 from ..extensions import db
-from .models import Ballot, BallotAnswer, OnlineTally, Option, Participation, Question, Vote
+from ..projects.models import Project
+from .models import (
+    Ballot,
+    BallotAnswer,
+    OnlineTally,
+    Option,
+    Participation,
+    Question,
+    Vote,
+    new_ballot_id,
+)
 
 TALLY_SHARDS = 8
 
@@ -49,7 +63,7 @@ def get_vote(slug: str) -> Vote | None:
     )
 
 
-def phase(vote: Vote, now=None) -> str:
+def phase(vote: Vote | BallotBox, now=None) -> str:
     """'draft', 'upcoming', 'open' or 'closed'."""
     now = now or utcnow()
     if vote.status != "published":
@@ -61,11 +75,11 @@ def phase(vote: Vote, now=None) -> str:
     return "open"
 
 
-def is_public(vote: Vote) -> bool:
-    return vote.status == "published" and vote.project.status != "draft"
+def is_public(vote: Vote | BallotBox) -> bool:
+    return vote.status == "published" and vote.project_public
 
 
-def may_see(vote: Vote, user) -> bool:
+def may_see(vote: Vote | BallotBox, user) -> bool:
     """Drafts (of the vote or its project) are for staff only."""
     return is_public(vote) or can(user, "manage_projects")
 
@@ -115,43 +129,90 @@ def resolve_answers(vote: Vote, answers: Mapping[str, str | None]) -> dict[Quest
     return resolved
 
 
-def cast_ballot(vote: Vote, user, answers: Mapping[str, str | None]) -> Ballot:
-    """Record that `user` voted and, apart from that, what was chosen; once per account."""
+@dataclass(frozen=True)
+class BallotBox:
+    """What casting a ballot needs to know about a vote, read in one query."""
+
+    id: int
+    status: str
+    opens_at: datetime
+    closes_at: datetime
+    project_public: bool
+    # question code -> (question id, {option code -> option id})
+    questions: dict[str, tuple[int, dict[str, int]]]
+
+    def choices(self, answers: Mapping[str, str | None]) -> list[tuple[int, int | None]]:
+        """(question id, option id or None for blank) per question; unknown codes are refused."""
+        unknown = set(answers) - set(self.questions)
+        if unknown:
+            raise InvalidBallot(f"unknown question {sorted(unknown)[0]!r}")
+        chosen = []
+        for code, (question_id, options) in self.questions.items():
+            option = answers.get(code)
+            if option and option not in options:
+                raise InvalidBallot(f"{option!r} is no option of {code!r}")
+            chosen.append((question_id, options[option] if option else None))
+        return chosen
+
+
+def ballot_box(slug: str) -> BallotBox | None:
+    rows = db.session.execute(
+        select(Vote.id, Vote.status, Vote.opens_at, Vote.closes_at, Project.status,
+               Question.id, Question.code, Option.id, Option.code)
+        .join(Project, Project.id == Vote.project_id)
+        .outerjoin(Question, Question.vote_id == Vote.id)
+        .outerjoin(Option, Option.question_id == Question.id)
+        .where(Vote.slug == slug)
+        .order_by(Question.position, Question.id, Option.position, Option.id)
+    ).all()
+    if not rows:
+        return None
+    questions: dict[str, tuple[int, dict[str, int]]] = {}
+    for *_vote, question_id, question_code, option_id, option_code in rows:
+        if question_id is not None:
+            options = questions.setdefault(question_code, (question_id, {}))[1]
+            if option_id is not None:
+                options[option_code] = option_id
+    vote_id, status, opens_at, closes_at, project_status = rows[0][:5]
+    return BallotBox(vote_id, status, opens_at, closes_at, project_status != "draft", questions)
+
+
+def cast_ballot(box: BallotBox, user, answers: Mapping[str, str | None]) -> str:
+    """Record that `user` voted and, apart from that, what was chosen; once per account.
+    Returns the ballot's random id. Plain inserts: this is the hot path of a vote."""
     if not can(user, "participate"):
         raise NotEntitled
-    if phase(vote) != "open" or not is_public(vote):
+    if phase(box) != "open" or not is_public(box):
         raise VoteNotOpen
-    resolved = resolve_answers(vote, answers)
-    if has_voted(vote, user):
-        raise AlreadyVoted
-    db.session.add(Participation(vote_id=vote.id, user_id=user.id, voted_on=utcnow().date()))
+    choices = box.choices(answers)
     try:
-        # The unique constraint decides between concurrent tries of the same account.
-        db.session.flush()
+        # The unique constraint decides, also between concurrent tries of the same account.
+        db.session.execute(insert(Participation).values(
+            vote_id=box.id, user_id=user.id, voted_on=utcnow().date()
+        ))
     except IntegrityError as error:
         raise AlreadyVoted from error
-    ballot = Ballot(vote_id=vote.id, channel="online")
-    for question, option in resolved.items():
-        ballot.answers.append(
-            BallotAnswer(
-                question_id=question.id,
-                option_id=option.id if option else None,
-                kind="option" if option else "blank",
-            )
-        )
-        _count_online(question.id, str(option.id) if option else "blank")
-    db.session.add(ballot)
-    db.session.flush()
-    return ballot
+    ballot_id = new_ballot_id()
+    db.session.execute(insert(Ballot).values(id=ballot_id, vote_id=box.id, channel="online"))
+    db.session.execute(insert(BallotAnswer), [
+        {"ballot_id": ballot_id, "question_id": question_id, "option_id": option_id,
+         "kind": "option" if option_id else "blank"}
+        for question_id, option_id in choices
+    ])
+    _count_online(choices)
+    return ballot_id
 
 
-def _count_online(question_id: int, choice: str) -> None:
-    """Add one to the running online count, creating the counter row if needed."""
+def _count_online(choices: list[tuple[int, int | None]]) -> None:
+    """Add one to the running online count of each choice, creating counter rows as needed."""
     dialect = db.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(OnlineTally).values(
-        question_id=question_id, choice=choice, shard=secrets.randbelow(TALLY_SHARDS), count=1
-    )
+    upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    shard = secrets.randbelow(TALLY_SHARDS)
+    statement = upsert(OnlineTally).values([
+        {"question_id": question_id, "choice": str(option_id) if option_id else "blank",
+         "shard": shard, "count": 1}
+        for question_id, option_id in choices
+    ])
     statement = statement.on_conflict_do_update(
         index_elements=["question_id", "choice", "shard"],
         set_={"count": OnlineTally.count + 1},

@@ -37,6 +37,10 @@ def _ballot_page(vote, selected: dict):
     )
 
 
+def _codes(vote) -> list[str]:
+    return [question.code for question in vote.questions]
+
+
 def _visible_vote_or_404(slug: str):
     vote = services.get_vote(slug)
     if vote is None or not services.may_see(vote, current_user):
@@ -57,7 +61,7 @@ def review(slug: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        answers = answers_from(request.form, vote)
+        answers = answers_from(request.form, _codes(vote))
         chosen = services.resolve_answers(vote, answers)
     except services.InvalidBallot:
         abort(400)
@@ -73,7 +77,7 @@ def change(slug: str):
     """Back from the review to the ballot, with the choices kept."""
     vote = _visible_vote_or_404(slug)
     try:
-        answers = answers_from(request.form, vote)
+        answers = answers_from(request.form, _codes(vote))
     except services.InvalidBallot:
         abort(400)
     return _ballot_page(vote, selected=answers)
@@ -81,14 +85,16 @@ def change(slug: str):
 
 @bp.route("/votes/<slug>/cast", methods=["POST"])
 @login_required
-@limiter.limit(BALLOT_LIMIT, key_func=lambda: f"user:{current_user.get_id()}")
+@limiter.limit(BALLOT_LIMIT, key_func=lambda: f"user:{current_user.id}")
 def cast(slug: str):
-    vote = _visible_vote_or_404(slug)
+    box = services.ballot_box(slug)
+    if box is None or not services.may_see(box, current_user):
+        abort(404)
     form = BallotForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.cast_ballot(vote, current_user, answers_from(request.form, vote))
+        services.cast_ballot(box, current_user, answers_from(request.form, box.questions))
     except services.InvalidBallot:
         db.session.rollback()
         abort(400)

@@ -84,3 +84,10 @@ def question(vote: Vote, code: str | None = None, options=("A", "B"), **fields) 
     vote.questions.append(item)
     db.session.commit()
     return item
+
+
+def cast(vote, user, answers) -> str:
+    """Cast an online ballot as the ballot view does; returns the ballot's id."""
+    from mitwirkung.votes import services
+
+    return services.cast_ballot(services.ballot_box(vote.slug), user, answers)

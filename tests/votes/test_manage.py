@@ -8,13 +8,12 @@ from sqlalchemy import select
 
 from mitwirkung.core.models import AuditEntry
 from mitwirkung.extensions import db
-from mitwirkung.votes import services
 from mitwirkung.votes.models import Option, Question, Vote
 
 from .. import factories
 from ..conftest import signed_in_client
 from ..projects import factories as project_factories
-from .factories import make_vote
+from .factories import cast, make_vote
 
 ROLES = ("visitor", "citizen", "moderator", "staff", "admin")
 LOGIN = 302  # visitors are sent to the login page
@@ -81,7 +80,7 @@ def world() -> dict:
     project = project_factories.project()
     draft = make_vote(project, status="draft")
     locked = make_vote(project)
-    services.cast_ballot(locked, factories.user(), {"entwurf": "A"})
+    cast(locked, factories.user(), {"entwurf": "A"})
     db.session.commit()
     return {
         "project": project.id,
@@ -141,7 +140,7 @@ def draft(project):
 @pytest.fixture
 def locked(project):
     vote = make_vote(project, slug="platz")
-    services.cast_ballot(vote, factories.user(), {"entwurf": "A"})
+    cast(vote, factories.user(), {"entwurf": "A"})
     db.session.commit()
     return vote
 

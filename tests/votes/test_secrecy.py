@@ -3,12 +3,11 @@
 from sqlalchemy import inspect, select
 
 from mitwirkung.extensions import db
-from mitwirkung.votes import services
 from mitwirkung.votes.models import Ballot, BallotAnswer, Participation
 
 from .. import factories
 from ..projects import factories as project_factories
-from .factories import make_vote
+from .factories import cast, make_vote
 
 PERSONAL_HINTS = ("user", "account", "session", "ip", "agent", "created", "time", "_at", "date",
                   "participation")
@@ -25,7 +24,7 @@ def test_ballot_tables_have_no_column_that_could_identify_a_voter(app):
 
 def test_participation_holds_the_day_only(app):
     vote = make_vote(project_factories.project())
-    services.cast_ballot(vote, factories.user(), {"entwurf": "A"})
+    cast(vote, factories.user(), {"entwurf": "A"})
     participation = db.session.scalar(select(Participation))
     assert type(participation.voted_on).__name__ == "date"
 
@@ -33,7 +32,7 @@ def test_participation_holds_the_day_only(app):
 def test_ballot_ids_do_not_follow_the_order_of_voting(app):
     vote = make_vote(project_factories.project())
     cast_ids = [
-        services.cast_ballot(vote, factories.user(), {"entwurf": "B"}).id for _ in range(12)
+        cast(vote, factories.user(), {"entwurf": "B"}) for _ in range(12)
     ]
     stored_order = list(db.session.scalars(select(Ballot.id).order_by(Ballot.id)))
     assert len(set(cast_ids)) == 12 and all(len(i) == 32 for i in cast_ids)

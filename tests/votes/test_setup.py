@@ -10,12 +10,12 @@ from sqlalchemy import select
 from mitwirkung.core.models import AuditEntry
 from mitwirkung.core.uploads import UploadRejected
 from mitwirkung.extensions import db
-from mitwirkung.votes import services, setup
+from mitwirkung.votes import setup
 from mitwirkung.votes.models import Option, Question, Vote
 
 from .. import factories
 from ..projects import factories as project_factories
-from .factories import make_vote
+from .factories import cast, make_vote
 
 OPENS = datetime(2023, 8, 21, 6, 0)
 CLOSES = datetime(2023, 10, 31, 23, 0)
@@ -40,7 +40,7 @@ def draft(project):
 def voted(project):
     """A published, open vote with one online ballot: its questions are locked."""
     vote = make_vote(project, slug="pfalztheater")
-    services.cast_ballot(vote, factories.user(), {"entwurf": "A", "name": "A"})
+    cast(vote, factories.user(), {"entwurf": "A", "name": "A"})
     db.session.commit()
     return vote
 

@@ -16,8 +16,9 @@ def load_config(instance_path: str) -> dict:
     instance = Path(instance_path)
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _dev_secret_key(instance),
-        "SQLALCHEMY_DATABASE_URI": _database_url(instance),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_DATABASE_URI": (database_url := _database_url(instance)),
+        # A server can restart under us; an embedded SQLite file cannot, so it skips the ping.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "MAIL_URL": os.environ.get("MAIL_URL", ""),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "MitWirkung <noreply@mitwirkung.example>"),
         "OUTBOX_DIR": str(instance / "outbox"),

@@ -31,7 +31,9 @@ def _client_address() -> str:
     return request.remote_addr or "unknown"
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay readable after the view's commit: the response that follows (headers, a
+# redirect) must not start a second transaction just to reload the signed-in user.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, insert, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -155,16 +155,33 @@ class BallotBox:
         return chosen
 
 
+# The hot path of a vote: statements built once, executed with parameters.
+_BALLOT_BOX = (
+    select(Vote.id, Vote.status, Vote.opens_at, Vote.closes_at, Project.status,
+           Question.id, Question.code, Option.id, Option.code)
+    .join(Project, Project.id == Vote.project_id)
+    .outerjoin(Question, Question.vote_id == Vote.id)
+    .outerjoin(Option, Option.question_id == Question.id)
+    .where(Vote.slug == bindparam("slug"))
+    .order_by(Question.position, Question.id, Option.position, Option.id)
+)
+_INSERT_PARTICIPATION = Participation.__table__.insert()
+_INSERT_BALLOT = Ballot.__table__.insert()
+_INSERT_ANSWER = BallotAnswer.__table__.insert()
+_COUNT_ONLINE = {
+    dialect: upsert(OnlineTally.__table__)
+    .values(question_id=bindparam("question_id"), choice=bindparam("choice"),
+            shard=bindparam("shard"), count=1)
+    .on_conflict_do_update(
+        index_elements=["question_id", "choice", "shard"],
+        set_={"count": OnlineTally.__table__.c.count + 1},
+    )
+    for dialect, upsert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}
+
+
 def ballot_box(slug: str) -> BallotBox | None:
-    rows = db.session.execute(
-        select(Vote.id, Vote.status, Vote.opens_at, Vote.closes_at, Project.status,
-               Question.id, Question.code, Option.id, Option.code)
-        .join(Project, Project.id == Vote.project_id)
-        .outerjoin(Question, Question.vote_id == Vote.id)
-        .outerjoin(Option, Option.question_id == Question.id)
-        .where(Vote.slug == slug)
-        .order_by(Question.position, Question.id, Option.position, Option.id)
-    ).all()
+    rows = db.session.execute(_BALLOT_BOX, {"slug": slug}).all()
     if not rows:
         return None
     questions: dict[str, tuple[int, dict[str, int]]] = {}
@@ -179,7 +196,7 @@ def ballot_box(slug: str) -> BallotBox | None:
 
 def cast_ballot(box: BallotBox, user, answers: Mapping[str, str | None]) -> str:
     """Record that `user` voted and, apart from that, what was chosen; once per account.
-    Returns the ballot's random id. Plain inserts: this is the hot path of a vote."""
+    Returns the ballot's random id."""
     if not can(user, "participate"):
         raise NotEntitled
     if phase(box) != "open" or not is_public(box):
@@ -187,37 +204,27 @@ def cast_ballot(box: BallotBox, user, answers: Mapping[str, str | None]) -> str:
     choices = box.choices(answers)
     try:
         # The unique constraint decides, also between concurrent tries of the same account.
-        db.session.execute(insert(Participation).values(
-            vote_id=box.id, user_id=user.id, voted_on=utcnow().date()
-        ))
+        db.session.execute(
+            _INSERT_PARTICIPATION,
+            {"vote_id": box.id, "user_id": user.id, "voted_on": utcnow().date()},
+        )
     except IntegrityError as error:
         raise AlreadyVoted from error
     ballot_id = new_ballot_id()
-    db.session.execute(insert(Ballot).values(id=ballot_id, vote_id=box.id, channel="online"))
-    db.session.execute(insert(BallotAnswer), [
+    db.session.execute(_INSERT_BALLOT, {"id": ballot_id, "vote_id": box.id, "channel": "online",
+                                        "batch_id": None, "serial": None, "voided": False})
+    db.session.execute(_INSERT_ANSWER, [
         {"ballot_id": ballot_id, "question_id": question_id, "option_id": option_id,
          "kind": "option" if option_id else "blank"}
         for question_id, option_id in choices
     ])
-    _count_online(choices)
-    return ballot_id
-
-
-def _count_online(choices: list[tuple[int, int | None]]) -> None:
-    """Add one to the running online count of each choice, creating counter rows as needed."""
-    dialect = db.session.get_bind().dialect.name
-    upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     shard = secrets.randbelow(TALLY_SHARDS)
-    statement = upsert(OnlineTally).values([
+    db.session.execute(_COUNT_ONLINE[db.session.get_bind().dialect.name], [
         {"question_id": question_id, "choice": str(option_id) if option_id else "blank",
-         "shard": shard, "count": 1}
+         "shard": shard}
         for question_id, option_id in choices
     ])
-    statement = statement.on_conflict_do_update(
-        index_elements=["question_id", "choice", "shard"],
-        set_={"count": OnlineTally.count + 1},
-    )
-    db.session.execute(statement)
+    return ballot_id
 
 
 def votes_of_project(project, viewer) -> list[Vote]:

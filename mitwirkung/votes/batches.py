@@ -36,6 +36,7 @@ from .paper import (
     parse_ballot_file,
     parse_card,
 )
+from .tally import record_paper_tally
 
 STATION_MAX_LENGTH = 120  # the width of paper_batches.station
 FILE_NAME_MAX_LENGTH = 255
@@ -115,8 +116,11 @@ def question_specs(vote: Vote) -> tuple[QuestionSpec, ...]:
 def entered_serials(vote: Vote, *, except_ballot: Ballot | None = None) -> frozenset[str]:
     """Serials of the vote's non-voided paper ballots, casefolded (open batches included,
     since the unique index covers them too)."""
-    query = select(Ballot.serial).where(
-        Ballot.vote_id == vote.id, Ballot.channel == "paper", Ballot.voided.is_(False)
+    # Through the vote's batches: a vote may hold a million online ballots.
+    query = (
+        select(Ballot.serial)
+        .join(PaperBatch, PaperBatch.id == Ballot.batch_id)
+        .where(PaperBatch.vote_id == vote.id, Ballot.voided.is_(False))
     )
     if except_ballot is not None:
         query = query.where(Ballot.id != except_ballot.id)
@@ -212,6 +216,8 @@ def import_batch(
         clash = _concurrent_serial_error(vote, parsed) or RowError(0, "serials_taken")
         raise ImportRejected([clash], parsed) from error
     savepoint.commit()
+    if batch.status == "counted":
+        record_paper_tally(batch)
     audit.record(entered_by, "paper.import", batch, cards=len(parsed.cards), file=file_name,
                  sha256=parsed.sha256, station=station, status=batch.status)
     return batch, parsed
@@ -367,6 +373,8 @@ def close_batch(batch: PaperBatch, actor) -> int:
     batch.status = closed_status(vote)
     batch.closed_at = utcnow()
     db.session.flush()
+    if batch.status == "counted":
+        record_paper_tally(batch)
     audit.record(actor, "paper.close", batch, cards=cards, station=batch.station,
                  status=batch.status)
     return cards

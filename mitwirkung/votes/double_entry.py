@@ -23,6 +23,7 @@ from . import batches, services
 from .batches import BatchError, CardRejected, ImportRejected
 from .models import Ballot, PaperBatch, PaperCheckCard, Vote
 from .paper import SERIAL, PaperCard, ParsedFile, RowError, parse_ballot_file, parse_card
+from .tally import record_paper_tally
 
 CHECKING = "checking"
 # What a difference between the entries is about.
@@ -390,6 +391,7 @@ def confirm(batch: PaperBatch, actor) -> int:
     batch.checked_at = utcnow()
     batch.checked_by_id = getattr(actor, "id", None)
     db.session.flush()
+    record_paper_tally(batch)
     audit.record(actor, "paper.confirm", batch, cards=comparison.first_cards,
                  station=batch.station, first_entry_by=batch.entered_by_id,
                  check_entry_by=checkers)

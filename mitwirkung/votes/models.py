@@ -257,3 +257,20 @@ class OnlineTally(db.Model):
     choice: Mapped[str] = mapped_column(String(16), primary_key=True)
     shard: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     count: Mapped[int] = mapped_column(default=0)
+
+
+class PaperTally(db.Model):
+    """A counted batch's totals per question and choice, written once when the batch starts
+    to count (its cards cannot change after that), so results never re-count paper cards."""
+
+    __tablename__ = "paper_tallies"
+
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("paper_batches.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("vote_questions.id", ondelete="CASCADE"), primary_key=True
+    )
+    # An option id as text, "blank" or "invalid".
+    choice: Mapped[str] = mapped_column(String(16), primary_key=True)
+    count: Mapped[int]

@@ -3,10 +3,10 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import String, case, cast, delete, func, insert, select
 
 from ..extensions import db
-from .models import Ballot, BallotAnswer, OnlineTally, PaperBatch, Vote
+from .models import Ballot, BallotAnswer, OnlineTally, PaperBatch, PaperTally, Vote
 from .services import phase
 
 
@@ -135,18 +135,35 @@ def _online_counts(vote: Vote) -> dict[int, dict[str, int]]:
 
 
 def _paper_counts(vote: Vote) -> dict[int, dict[str, int]]:
-    """Answers of paper ballots in counted batches (reached through the batch index)."""
+    """Totals of the counted batches, from their tallies (see record_paper_tally)."""
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     rows = db.session.execute(
-        select(BallotAnswer.question_id, BallotAnswer.kind, BallotAnswer.option_id, func.count())
-        .join(Ballot, Ballot.id == BallotAnswer.ballot_id)
-        .join(PaperBatch, PaperBatch.id == Ballot.batch_id)
+        select(PaperTally.question_id, PaperTally.choice, func.sum(PaperTally.count))
+        .join(PaperBatch, PaperBatch.id == PaperTally.batch_id)
         .where(PaperBatch.vote_id == vote.id, PaperBatch.status == "counted")
-        .group_by(BallotAnswer.question_id, BallotAnswer.kind, BallotAnswer.option_id)
+        .group_by(PaperTally.question_id, PaperTally.choice)
     )
-    for question_id, kind, option_id, n in rows:
-        counts[question_id][str(option_id) if kind == "option" else kind] = n
+    for question_id, choice, n in rows:
+        counts[question_id][choice] = int(n)
     return counts
+
+
+def record_paper_tally(batch: PaperBatch) -> None:
+    """Store a batch's totals when it starts to count; its cards are fixed from then on."""
+    choice = case((BallotAnswer.kind == "option", cast(BallotAnswer.option_id, String)),
+                  else_=BallotAnswer.kind)
+    rows = db.session.execute(
+        select(BallotAnswer.question_id, choice, func.count())
+        .join(Ballot, Ballot.id == BallotAnswer.ballot_id)
+        .where(Ballot.batch_id == batch.id)
+        .group_by(BallotAnswer.question_id, choice)
+    ).all()
+    db.session.execute(delete(PaperTally).where(PaperTally.batch_id == batch.id))
+    if rows:
+        db.session.execute(insert(PaperTally), [
+            {"batch_id": batch.id, "question_id": question_id, "choice": key, "count": n}
+            for question_id, key, n in rows
+        ])
 
 
 def _batches(vote: Vote) -> list[BatchResult]:

@@ -1,7 +1,12 @@
 """Engine set-up that the models do not express: SQLite pragmas and real transactions."""
 
+from functools import wraps
+
+from flask import g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+from ..extensions import db
 
 
 def configure_engine(engine: Engine) -> None:
@@ -30,6 +35,27 @@ def _may_write() -> bool:
     """True outside GET/HEAD requests. SQLite cannot turn a read transaction into a write
     once another writer has committed (it fails at once with SQLITE_BUSY), so a request that
     may write takes the write lock up front and waits its turn on busy_timeout instead."""
-    from flask import has_request_context, request
+    if not has_request_context():
+        return True
+    return request.method not in ("GET", "HEAD") and not g.get("reads_first")
 
-    return not has_request_context() or request.method not in ("GET", "HEAD")
+
+def reads_first(view):
+    """For a busy POST that reads, then writes a little (casting a ballot): it reads without
+    SQLite's single write lock and calls start_writes() before writing, so the lock is held
+    only for the writes. Elsewhere it changes nothing."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        g.reads_first = True
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def start_writes() -> None:
+    """End the reading transaction of a `reads_first` request; the next one takes the lock."""
+    if g.get("reads_first"):
+        g.reads_first = False
+        if db.session.get_bind().dialect.name == "sqlite":
+            db.session.commit()

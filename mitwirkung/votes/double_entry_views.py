@@ -151,24 +151,12 @@ def _check_card_or_404(batch, card_id: int):
 def batch_check_card_edit(slug: str, batch_id: int, card_id: int):
     vote, batch = _vote_and_batch(slug, batch_id)
     card = _check_card_or_404(batch, card_id)
-    typed = {question_field_name(code): text
-             for code, text in double_entry.check_typed_cells(vote, card).items()}
-    form = card_form(vote, data={"serial": card.serial, **typed})
-    if form.validate_on_submit():
-        try:
-            double_entry.update_check_card(batch, card, form.serial.data, form.cells(),
-                                           current_user)
-        except batches.CardRejected as error:
-            _form_errors(form, error)
-        except REFUSED as error:
-            return _refuse(vote, batch, error)
-        else:
-            db.session.commit()
-            flash(_("Card %(serial)s saved.", serial=card.serial), "success")
-            return _back(vote, batch)
-    return render_template(
-        "votes/batches/check_card.html", vote=vote, batch=batch, form=form,
+    return _card_editor(
+        vote, batch, card.serial, double_entry.check_typed_cells(vote, card),
+        save=lambda serial, cells: double_entry.update_check_card(
+            batch, card, serial, cells, current_user),
         heading=_("Correct card %(serial)s of the check entry", serial=card.serial),
+        done=lambda: _back(vote, batch),
     )
 
 
@@ -250,24 +238,32 @@ def batch_first_card_edit(slug: str, batch_id: int, ballot_id: str):
     """Correct a card of the first entry while the batch awaits its check."""
     vote, batch = _vote_and_batch(slug, batch_id)
     ballot = _ballot_or_404(batch, ballot_id)
-    typed = {question_field_name(code): text
-             for code, text in batches.typed_cells(vote, ballot).items()}
-    form = card_form(vote, data={"serial": ballot.serial, **typed})
+    return _card_editor(
+        vote, batch, ballot.serial, batches.typed_cells(vote, ballot),
+        save=lambda serial, cells: double_entry.correct_first_card(
+            batch, ballot, serial, cells, current_user),
+        heading=_("Correct card %(serial)s of the first entry", serial=ballot.serial),
+        done=lambda: _to_compare(vote, batch),
+    )
+
+
+def _card_editor(vote, batch, serial: str, cells: dict, *, save, heading: str, done):
+    """The page that corrects one card of either entry: `save(serial, cells)` stores it."""
+    typed = {question_field_name(code): text for code, text in cells.items()}
+    form = card_form(vote, data={"serial": serial, **typed})
     if form.validate_on_submit():
         try:
-            double_entry.correct_first_card(batch, ballot, form.serial.data, form.cells(),
-                                            current_user)
+            save(form.serial.data, form.cells())
         except batches.CardRejected as error:
             _form_errors(form, error)
         except REFUSED as error:
             return _refuse(vote, batch, error)
         else:
             db.session.commit()
-            flash(_("Card %(serial)s saved.", serial=ballot.serial), "success")
-            return _to_compare(vote, batch)
+            flash(_("Card %(serial)s saved.", serial=form.serial.data.strip()), "success")
+            return done()
     return render_template(
-        "votes/batches/check_card.html", vote=vote, batch=batch, form=form,
-        heading=_("Correct card %(serial)s of the first entry", serial=ballot.serial),
+        "votes/batches/check_card.html", vote=vote, batch=batch, form=form, heading=heading,
     )
 
 

@@ -9,7 +9,6 @@ index on (vote, serial) among non-voided ballots decides between concurrent entr
 """
 
 import hashlib
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +21,7 @@ from ..core import audit
 from ..core.time import utcnow
 from ..extensions import db
 from . import services
-from .models import Ballot, BallotAnswer, PaperBatch, Vote
+from .models import Ballot, BallotAnswer, PaperBatch, Vote, new_ballot_id
 from .paper import (
     INVALID_WORDS,
     MANUAL_INVALID,
@@ -227,7 +226,7 @@ def _insert_cards(ids: dict, vote: Vote, batch: PaperBatch, cards: list[PaperCar
     """Bulk inserts of the cards' ballots, then of their answers."""
     ballots, answers = [], []
     for card in cards:
-        ballot_id = uuid.uuid4().hex  # random, like every ballot id
+        ballot_id = new_ballot_id()
         ballots.append((ballot_id, vote.id, "paper", batch.id, card.serial, False))
         answers += [tuple(row[column] for column in ANSWER_COLUMNS)
                     for row in _answer_rows(ids, ballot_id, card)]
@@ -332,7 +331,7 @@ def add_card(
     to the typed text."""
     vote = _editable(batch, status)
     card = _check_card(vote, serial, cells)
-    ballot = Ballot(id=uuid.uuid4().hex, vote_id=vote.id, channel="paper", batch_id=batch.id)
+    ballot = Ballot(id=new_ballot_id(), vote_id=vote.id, channel="paper", batch_id=batch.id)
     return _save_card(vote, ballot, card)
 
 

@@ -44,14 +44,15 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every model known to SQLAlchemy and Alembic)
+    from .core import migrations
     from .core.database import configure_engine
     from .core.i18n import select_locale
-    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .extensions import babel, csrf, db, limiter, login_manager
 
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    migrations.register(app)
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

@@ -3,7 +3,6 @@
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -34,7 +33,6 @@ def _client_address() -> str:
 # Objects stay readable after the view's commit: the response that follows (headers, a
 # redirect) must not start a second transaction just to reload the signed-in user.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

@@ -1,6 +1,5 @@
 """The Alembic migrations build exactly the schema the models describe, and go back down."""
 
-import flask_migrate
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -13,12 +12,15 @@ from .conftest import app_settings
 
 def test_migrations_match_the_models_and_downgrade(tmp_path_factory, empty_database_url):
     migrated = create_app(app_settings(tmp_path_factory, empty_database_url))
+    cli = migrated.test_cli_runner()
+    upgrade = cli.invoke(args=["db", "upgrade"])  # the command `make run` uses
+    assert upgrade.exit_code == 0, upgrade.output
     with migrated.app_context():
-        flask_migrate.upgrade()
         with db.engine.connect() as connection:
             differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
         assert differences == []
-        flask_migrate.downgrade(revision="base")
+        downgrade = cli.invoke(args=["db", "downgrade", "base"])
+        assert downgrade.exit_code == 0, downgrade.output
         with db.engine.connect() as connection:
             remaining = inspect(connection).get_table_names()
         assert remaining in ([], ["alembic_version"])

@@ -5,14 +5,11 @@ Services add and flush; the calling view or command commits.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, exists, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -20,18 +17,15 @@ from ..core.permissions import can
 from ..core.time import utcnow
 from ..extensions import db
 from ..projects.models import Project
+from .ballot_writes import write_online_ballot
 from .models import (
     Ballot,
-    BallotAnswer,
-    OnlineTally,
     Option,
     Participation,
     Question,
     Vote,
     new_ballot_id,
 )
-
-TALLY_SHARDS = 8
 
 
 class VoteError(Exception):
@@ -165,19 +159,6 @@ _BALLOT_BOX = (
     .where(Vote.slug == bindparam("slug"))
     .order_by(Question.position, Question.id, Option.position, Option.id)
 )
-_INSERT_PARTICIPATION = Participation.__table__.insert()
-_INSERT_BALLOT = Ballot.__table__.insert()
-_INSERT_ANSWER = BallotAnswer.__table__.insert()
-_COUNT_ONLINE = {
-    dialect: upsert(OnlineTally.__table__)
-    .values(question_id=bindparam("question_id"), choice=bindparam("choice"),
-            shard=bindparam("shard"), count=1)
-    .on_conflict_do_update(
-        index_elements=["question_id", "choice", "shard"],
-        set_={"count": OnlineTally.__table__.c.count + 1},
-    )
-    for dialect, upsert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
-}
 
 
 def ballot_box(slug: str) -> BallotBox | None:
@@ -202,28 +183,14 @@ def cast_ballot(box: BallotBox, user, answers: Mapping[str, str | None]) -> str:
     if phase(box) != "open" or not is_public(box):
         raise VoteNotOpen
     choices = box.choices(answers)
+    if not choices:  # all questions deleted after publishing: nothing to vote on
+        raise VoteNotOpen
+    ballot_id = new_ballot_id()
     try:
         # The unique constraint decides, also between concurrent tries of the same account.
-        db.session.execute(
-            _INSERT_PARTICIPATION,
-            {"vote_id": box.id, "user_id": user.id, "voted_on": utcnow().date()},
-        )
+        write_online_ballot(db.session, box.id, user.id, utcnow().date(), ballot_id, choices)
     except IntegrityError as error:
         raise AlreadyVoted from error
-    ballot_id = new_ballot_id()
-    db.session.execute(_INSERT_BALLOT, {"id": ballot_id, "vote_id": box.id, "channel": "online",
-                                        "batch_id": None, "serial": None, "voided": False})
-    db.session.execute(_INSERT_ANSWER, [
-        {"ballot_id": ballot_id, "question_id": question_id, "option_id": option_id,
-         "kind": "option" if option_id else "blank"}
-        for question_id, option_id in choices
-    ])
-    shard = secrets.randbelow(TALLY_SHARDS)
-    db.session.execute(_COUNT_ONLINE[db.session.get_bind().dialect.name], [
-        {"question_id": question_id, "choice": str(option_id) if option_id else "blank",
-         "shard": shard}
-        for question_id, option_id in choices
-    ])
     return ballot_id
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from mitwirkung.core.time import utcnow
 from mitwirkung.extensions import db
 from mitwirkung.votes import services
-from mitwirkung.votes.models import Ballot, Participation
+from mitwirkung.votes.models import Ballot, BallotAnswer, Participation
 from mitwirkung.votes.tally import as_json, tally
 
 from .. import factories
@@ -64,6 +64,27 @@ def test_draft_vote_and_draft_project_refuse_ballots(app):
         with pytest.raises(services.VoteNotOpen):
             cast(vote, factories.user(), {"entwurf": "A"})
     assert _count(Ballot) == 0
+
+
+def test_vote_without_questions_refuses_ballots(app):
+    empty = make_vote(project_factories.project(), questions=[])
+    with pytest.raises(services.VoteNotOpen):
+        cast(empty, factories.user(), {})
+    assert _count(Ballot) == _count(Participation) == 0
+
+
+def test_ballot_tallies_and_answers_agree_on_many_casts(vote):
+    """Each dialect writes the ballot its own way; both leave the same consistent rows."""
+    choices = [{"entwurf": "A", "name": "B"}, {"entwurf": "C"}, {}, {"name": "D"}] * 3
+    for answers in choices:
+        cast(vote, factories.user(), answers)
+    result = tally(vote)
+    entwurf, name = result.questions
+    assert [o.count.online for o in entwurf.options] == [3, 0, 3]
+    assert [o.count.online for o in name.options] == [0, 3, 0, 3]
+    assert (entwurf.blank.online, name.blank.online) == (6, 6)
+    assert result.online_ballots == _count(Ballot) == _count(Participation) == 12
+    assert _count(BallotAnswer) == 24
 
 
 def test_unconfirmed_or_blocked_accounts_cannot_vote(vote):

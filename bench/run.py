@@ -32,7 +32,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from mitwirkung import create_app
 from mitwirkung.extensions import db
 
-DEFAULT_SERVER = "sync:3"
 VOTES_TARGET = 300.0  # votes/s
 RESULTS_TARGET_MS = 100.0
 IMPORT_TARGET_S = 3.0
@@ -44,8 +43,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL", ""),
                         help="PostgreSQL URL, emptied and reused (default: $TEST_DATABASE_URL)")
-    parser.add_argument("--server", default=DEFAULT_SERVER,
-                        help="gunicorn workers as sync:N or gthread:NxT (default %(default)s)")
+    parser.add_argument("--server", default=None,
+                        help="gunicorn workers as sync:N or gthread:NxT (default: what "
+                             "docs/deployment.md recommends for the database)")
     parser.add_argument("--rounds", type=int, default=3, help="hello + vote rounds")
     parser.add_argument("--voters", type=int, default=2000, help="voters per round")
     parser.add_argument("--hello-seconds", type=float, default=4.0)
@@ -218,9 +218,16 @@ def bench_results(report: Report, app, server) -> None:
             report.note(f"{path}: statuses {dict(t.statuses)}")
 
 
+def recommended_server(database: str) -> str:
+    """docs/deployment.md: SQLite writes one at a time, so one sync worker more than cores;
+    on PostgreSQL workers also wait on round trips to the server, so two per core."""
+    cores = os.cpu_count() or 2
+    return f"sync:{cores + 1}" if database == "sqlite" else f"sync:{2 * cores}"
+
+
 def run(args, tmp: Path) -> tuple[Report, bool]:
     """The whole benchmark on one database; returns the report and whether no ballot was lost."""
-    config = ServerConfig.parse(args.server)
+    config = ServerConfig.parse(args.server or recommended_server(args.db))
     env = environment(database_url(args, tmp))
     os.environ.update(env)
     os.environ.pop("SESSION_COOKIE_SECURE", None)

@@ -5,6 +5,7 @@ from functools import wraps
 from flask import g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 
@@ -68,3 +69,12 @@ def start_writes() -> None:
         g.reads_first = False
         if db.session.get_bind().dialect.name == "sqlite":
             db.session.commit()
+
+
+def is_unique_violation(error: IntegrityError) -> bool:
+    """True when a unique constraint failed (not a foreign key or a check)."""
+    driver_error = error.orig
+    if getattr(driver_error, "sqlstate", None) == "23505":  # PostgreSQL (psycopg)
+        return True
+    return getattr(driver_error, "sqlite_errorname", "") in (
+        "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY")

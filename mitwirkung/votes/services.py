@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ..core.database import is_unique_violation
 from ..core.permissions import can
 from ..core.time import utcnow
 from ..extensions import db
@@ -38,6 +39,10 @@ class VoteNotOpen(VoteError):
 
 class AlreadyVoted(VoteError):
     pass
+
+
+class BallotOutdated(VoteError):
+    """An option or question of the ballot was removed while it was being cast."""
 
 
 class NotEntitled(VoteError):
@@ -190,7 +195,9 @@ def cast_ballot(box: BallotBox, user, answers: Mapping[str, str | None]) -> str:
         # The unique constraint decides, also between concurrent tries of the same account.
         write_online_ballot(db.session, box.id, user.id, utcnow().date(), ballot_id, choices)
     except IntegrityError as error:
-        raise AlreadyVoted from error
+        if is_unique_violation(error):
+            raise AlreadyVoted from error
+        raise BallotOutdated from error  # a foreign key: an option went away meanwhile
     return ballot_id
 
 

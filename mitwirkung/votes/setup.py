@@ -177,8 +177,7 @@ def update_vote(
     _check_window(opens_at, closes_at)
     _check_visibility(results_visibility)
     if slug != vote.slug:
-        if is_locked(vote):
-            raise VoteLocked()
+        _ensure_unlocked(vote)
         if _slug_in_use(slug, vote_id=vote.id):
             raise SlugTaken(slug)
     double_entry = vote.double_entry if double_entry is None else bool(double_entry)
@@ -433,6 +432,11 @@ def _checked_option(
 
 
 def _ensure_unlocked(vote: Vote) -> None:
+    """Refuse to change questions and options once a ballot exists. The vote's row is locked
+    first: every ballot's insert checks its foreign key to that row, which on PostgreSQL
+    takes a key-share lock, so no first ballot can slip in between this check and the
+    change. (SQLite runs one writer at a time anyway and ignores FOR UPDATE.)"""
+    db.session.execute(select(Vote.id).where(Vote.id == vote.id).with_for_update())
     if is_locked(vote):
         raise VoteLocked()
 

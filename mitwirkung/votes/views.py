@@ -108,6 +108,11 @@ def cast(slug: str):
         db.session.rollback()
         flash(_("This vote is not open. Your ballot was not counted."), "error")
         return redirect(url_for("votes.show", slug=slug))
+    except services.BallotOutdated:
+        db.session.rollback()
+        flash(_("The ballot changed while you were voting. Nothing was counted; please vote "
+                "again."), "error")
+        return redirect(url_for("votes.show", slug=slug))
     except services.NotEntitled:
         db.session.rollback()
         flash(_("Please confirm your e-mail address before you vote."), "error")

@@ -6,10 +6,12 @@ PostgreSQL database), not inside the rolled-back transaction of the other tests.
 
 import threading
 
+import pytest
 from sqlalchemy import func, select
 
 from mitwirkung import create_app
 from mitwirkung.extensions import db
+from mitwirkung.votes import setup
 from mitwirkung.votes.models import Ballot, Participation, Vote
 from mitwirkung.votes.tally import tally
 
@@ -70,5 +72,40 @@ def test_concurrent_repeated_votes_leave_exactly_one_ballot_per_account(
         result = tally(db.session.get(Vote, vote_id))
         assert result.online_ballots == VOTERS + 1
         assert [o.count.online for o in result.questions[0].options] == [7, 5, 5]
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_first_ballot_waits_while_staff_change_a_question(tmp_path_factory, empty_database_url):
+    """Staff check "no ballot yet", then change a question; a first ballot cast meanwhile
+    must wait for that change instead of slipping in between check and change."""
+    if not empty_database_url.startswith("postgresql"):
+        pytest.skip("SQLite runs one writer at a time: nothing can slip in between")
+    app = create_app(app_settings(tmp_path_factory, empty_database_url))
+    with app.app_context():
+        db.create_all()
+        staff, voter = factories.user(role="staff"), factories.user()
+        vote = vote_factories.make_vote(project_factories.project(), slug="umbau")
+        vote_id = vote.id
+        client = signed_in_client(app, voter)
+    outcome = {}
+
+    def cast():
+        response = client.post("/votes/umbau/cast", data={"q-entwurf": "C", "q-name": "A"})
+        outcome["location"] = response.headers.get("Location", "")
+
+    with app.app_context():
+        question = db.session.get(Vote, vote_id).questions[0]
+        setup.update_question(question, staff, code="entwurf", title="Welcher Entwurf?",
+                              help_text="")  # not committed yet
+        voting = threading.Thread(target=cast)
+        voting.start()
+        voting.join(timeout=1.0)
+        assert voting.is_alive(), "the ballot did not wait for the staff change"
+        db.session.commit()
+    voting.join(timeout=30)
+    assert outcome["location"].endswith("/votes/umbau/receipt")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Ballot)) == 1
         db.session.remove()
         db.engine.dispose()

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from mitwirkung.core.time import utcnow
 from mitwirkung.extensions import db
-from mitwirkung.votes import services
+from mitwirkung.votes import services, setup
 from mitwirkung.votes.models import Ballot, BallotAnswer, Participation
 from mitwirkung.votes.tally import as_json, tally
 
@@ -85,6 +85,16 @@ def test_ballot_tallies_and_answers_agree_on_many_casts(vote):
     assert (entwurf.blank.online, name.blank.online) == (6, 6)
     assert result.online_ballots == _count(Ballot) == _count(Participation) == 12
     assert _count(BallotAnswer) == 24
+
+
+def test_ballot_for_an_option_removed_meanwhile_is_refused_and_writes_nothing(vote):
+    box = services.ballot_box(vote.slug)  # read before staff remove option C
+    setup.delete_option(vote.questions[0].options[2], factories.user(role="staff"))
+    db.session.commit()
+    with pytest.raises(services.BallotOutdated):
+        services.cast_ballot(box, factories.user(), {"entwurf": "C", "name": "A"})
+    db.session.rollback()
+    assert _count(Ballot) == _count(Participation) == _count(BallotAnswer) == 0
 
 
 def test_unconfirmed_or_blocked_accounts_cannot_vote(vote):

@@ -3,8 +3,8 @@
 Casting is the platform's hottest path, so its writes are statements built once and run
 with parameters. On PostgreSQL every round trip to the server costs the app about 0.1 ms
 of CPU in the driver, so the four inserts go as one statement there (data-modifying
-CTEs; measured in docs/benchmarks.md); SQLite runs in-process, where four plain inserts
-cost less than that one statement would.
+CTEs; measured in docs/benchmarks.md). SQLite has neither round trips (it runs in the
+app's process) nor data-modifying CTEs: it keeps four plain inserts.
 
 Either way the participation's unique constraint decides: a second try of the same
 account fails as a whole with IntegrityError and writes nothing.

@@ -165,14 +165,11 @@ def batch_check_card_edit(slug: str, batch_id: int, card_id: int):
 def batch_check_card_delete(slug: str, batch_id: int, card_id: int):
     vote, batch = _vote_and_batch(slug, batch_id)
     card = _check_card_or_404(batch, card_id)
-    serial = card.serial
-    try:
-        double_entry.delete_check_card(batch, card, current_user)
-    except REFUSED as error:
-        return _refuse(vote, batch, error)
-    db.session.commit()
-    flash(_("Card %(serial)s deleted.", serial=serial), "success")
-    return _back(vote, batch)
+    return _card_deleter(
+        vote, batch, card.serial,
+        delete=lambda: double_entry.delete_check_card(batch, card, current_user),
+        done=lambda: _back(vote, batch),
+    )
 
 
 @bp.route(f"{PREFIX}/check/discard", methods=["POST"])
@@ -272,14 +269,22 @@ def _card_editor(vote, batch, serial: str, cells: dict, *, save, heading: str, d
 def batch_first_card_delete(slug: str, batch_id: int, ballot_id: str):
     vote, batch = _vote_and_batch(slug, batch_id)
     ballot = _ballot_or_404(batch, ballot_id)
-    serial = ballot.serial
+    return _card_deleter(
+        vote, batch, ballot.serial,
+        delete=lambda: double_entry.delete_first_card(batch, ballot, current_user),
+        done=lambda: _to_compare(vote, batch),
+    )
+
+
+def _card_deleter(vote, batch, serial: str, *, delete, done):
+    """Delete one card of either entry: `delete()` removes it, `done()` is where to go."""
     try:
-        double_entry.delete_first_card(batch, ballot, current_user)
+        delete()
     except REFUSED as error:
         return _refuse(vote, batch, error)
     db.session.commit()
     flash(_("Card %(serial)s deleted.", serial=serial), "success")
-    return _to_compare(vote, batch)
+    return done()
 
 
 @bp.route(f"{PREFIX}/confirm", methods=["POST"])

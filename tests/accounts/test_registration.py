@@ -6,7 +6,7 @@ from mitwirkung.accounts.models import User
 from mitwirkung.extensions import db
 
 from .. import factories
-from .helpers import REGISTRATION, link_in, log_in, path_of
+from .helpers import REGISTRATION, link_in, log_in, page_text, path_of
 
 
 def _account(username="neue_buergerin"):
@@ -68,9 +68,7 @@ def test_registering_a_known_address_answers_the_same_and_warns_the_owner(client
         "/register", data=dict(REGISTRATION, username="someone_else", email="KNOWN@example.org")
     )
     assert fresh.status_code == again.status_code == 200
-    assert fresh.data.replace(b"fresh@example.org", b"X") == again.data.replace(
-        b"KNOWN@example.org", b"X"
-    )
+    assert page_text(fresh, "fresh@example.org") == page_text(again, "KNOWN@example.org")
     assert _account("someone_else") is None
     mails = outbox()
     assert [m["To"] for m in mails] == ["fresh@example.org", known.email]

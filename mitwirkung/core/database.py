@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import g, has_request_context, request
+from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -64,8 +64,9 @@ def reads_first(view):
 
 
 def start_writes() -> None:
-    """End the reading transaction of a `reads_first` request; the next one takes the lock."""
-    if g.get("reads_first"):
+    """End the reading transaction of a `reads_first` request; the next one takes the lock.
+    Outside a request (a service called by a test or command) there is nothing to end."""
+    if has_app_context() and g.get("reads_first"):
         g.reads_first = False
         if db.session.get_bind().dialect.name == "sqlite":
             db.session.commit()

@@ -18,7 +18,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    bindparam,
+    event,
     false,
+    select,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -31,6 +34,11 @@ BALLOT_CHANNELS = ("online", "paper")
 ANSWER_KINDS = ("option", "blank", "invalid")
 # 'checking': entered and closed, waiting for the second entry of a vote with double entry.
 BATCH_STATUSES = ("open", "checking", "counted", "void")
+
+
+def new_box_version() -> str:
+    """Random, not a counter: a vote created again under a reused id gets a new one too."""
+    return uuid.uuid4().hex
 
 
 class Vote(db.Model):
@@ -55,6 +63,9 @@ class Vote(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="draft")
     # Paper batches count only once a second staff member has entered the same cards.
     double_entry: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Replaced whenever the vote, a question or an option changes (the events at the end);
+    # a ballot cast from a cached ballot box counts only while it is unchanged.
+    box_version: Mapped[str] = mapped_column(String(32), default=new_box_version)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
@@ -274,3 +285,34 @@ class PaperTally(db.Model):
     # An option id as text, "blank" or "invalid".
     choice: Mapped[str] = mapped_column(String(16), primary_key=True)
     count: Mapped[int]
+
+
+# A new box version whenever what a ballot box holds (votes/ballot_box.py) may change.
+# Mapper events fire inside every ORM flush, so no service can forget it; the few Core
+# statements that write these tables (tests, benchmarks) never touch a vote's set-up.
+@event.listens_for(Vote, "before_update")
+def _vote_changed(_mapper, _connection, vote: Vote) -> None:
+    vote.box_version = new_box_version()
+
+
+_VOTE_OF_QUESTION = Vote.__table__.update().where(Vote.id == bindparam("vote_id"))
+_VOTE_OF_OPTION = Vote.__table__.update().where(
+    Vote.id == select(Question.vote_id).where(Question.id == bindparam("question_id"))
+    .scalar_subquery()
+)
+
+
+@event.listens_for(Question, "after_insert")
+@event.listens_for(Question, "after_update")
+@event.listens_for(Question, "after_delete")
+def _question_changed(_mapper, connection, question: Question) -> None:
+    connection.execute(_VOTE_OF_QUESTION.values(box_version=new_box_version()),
+                       {"vote_id": question.vote_id})
+
+
+@event.listens_for(Option, "after_insert")
+@event.listens_for(Option, "after_update")
+@event.listens_for(Option, "after_delete")
+def _option_changed(_mapper, connection, option: Option) -> None:
+    connection.execute(_VOTE_OF_OPTION.values(box_version=new_box_version()),
+                       {"question_id": option.question_id})

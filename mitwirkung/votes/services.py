@@ -6,27 +6,19 @@ Services add and flush; the calling view or command commits.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..core.database import is_unique_violation
+from ..core.database import is_unique_violation, start_writes
 from ..core.permissions import can
 from ..core.time import utcnow
 from ..extensions import db
-from ..projects.models import Project
-from .ballot_writes import write_online_ballot
-from .models import (
-    Ballot,
-    Option,
-    Participation,
-    Question,
-    Vote,
-    new_ballot_id,
-)
+from . import ballot_box
+from .ballot_box import BallotBox
+from .ballot_writes import Choices, write_online_ballot
+from .models import Ballot, Option, Participation, Question, Vote, new_ballot_id
 
 
 class VoteError(Exception):
@@ -51,6 +43,14 @@ class NotEntitled(VoteError):
 
 class InvalidBallot(VoteError):
     """An answer names an unknown question or an option of another question."""
+
+
+class VoteNotFound(VoteError):
+    """No such vote, or a draft that only staff may see."""
+
+
+class StaleBallotBox(BallotOutdated):
+    """The vote's set-up changed after its ballot box was read; nothing was written."""
 
 
 def get_vote(slug: str) -> Vote | None:
@@ -128,56 +128,35 @@ def resolve_answers(vote: Vote, answers: Mapping[str, str | None]) -> dict[Quest
     return resolved
 
 
-@dataclass(frozen=True)
-class BallotBox:
-    """What casting a ballot needs to know about a vote, read in one query."""
-
-    id: int
-    status: str
-    opens_at: datetime
-    closes_at: datetime
-    project_public: bool
-    # question code -> (question id, {option code -> option id})
-    questions: dict[str, tuple[int, dict[str, int]]]
-
-    def choices(self, answers: Mapping[str, str | None]) -> list[tuple[int, int | None]]:
-        """(question id, option id or None for blank) per question; unknown codes are refused."""
-        unknown = set(answers) - set(self.questions)
-        if unknown:
-            raise InvalidBallot(f"unknown question {sorted(unknown)[0]!r}")
-        chosen = []
-        for code, (question_id, options) in self.questions.items():
-            option = answers.get(code)
-            if option and option not in options:
-                raise InvalidBallot(f"{option!r} is no option of {code!r}")
-            chosen.append((question_id, options[option] if option else None))
-        return chosen
+def answers_from(form_data, question_codes) -> dict[str, str | None]:
+    """Question code -> chosen option code (None for blank) from the ballot form's fields
+    `q-<question code>`; two answers to one question or a field for an unknown question
+    are an InvalidBallot."""
+    answers: dict[str, str | None] = {}
+    known = {f"q-{code}": code for code in question_codes}
+    for name in form_data:
+        if name.startswith("q-") and name not in known:
+            raise InvalidBallot(f"unknown field {name!r}")
+    for name, code in known.items():
+        values = [value.strip() for value in form_data.getlist(name) if value.strip()]
+        if len(values) > 1:
+            raise InvalidBallot(f"two answers to {code!r}")
+        answers[code] = values[0] if values else None
+    return answers
 
 
-# The hot path of a vote: statements built once, executed with parameters.
-_BALLOT_BOX = (
-    select(Vote.id, Vote.status, Vote.opens_at, Vote.closes_at, Project.status,
-           Question.id, Question.code, Option.id, Option.code)
-    .join(Project, Project.id == Vote.project_id)
-    .outerjoin(Question, Question.vote_id == Vote.id)
-    .outerjoin(Option, Option.question_id == Question.id)
-    .where(Vote.slug == bindparam("slug"))
-    .order_by(Question.position, Question.id, Option.position, Option.id)
-)
-
-
-def ballot_box(slug: str) -> BallotBox | None:
-    rows = db.session.execute(_BALLOT_BOX, {"slug": slug}).all()
-    if not rows:
-        return None
-    questions: dict[str, tuple[int, dict[str, int]]] = {}
-    for *_vote, question_id, question_code, option_id, option_code in rows:
-        if question_id is not None:
-            options = questions.setdefault(question_code, (question_id, {}))[1]
-            if option_id is not None:
-                options[option_code] = option_id
-    vote_id, status, opens_at, closes_at, project_status = rows[0][:5]
-    return BallotBox(vote_id, status, opens_at, closes_at, project_status != "draft", questions)
+def chosen_options(box: BallotBox, answers: Mapping[str, str | None]) -> Choices:
+    """(question id, option id or None for blank) per question; unknown codes are refused."""
+    unknown = set(answers) - set(box.questions)
+    if unknown:
+        raise InvalidBallot(f"unknown question {sorted(unknown)[0]!r}")
+    chosen = []
+    for code, (question_id, options) in box.questions.items():
+        option = answers.get(code)
+        if option and option not in options:
+            raise InvalidBallot(f"{option!r} is no option of {code!r}")
+        chosen.append((question_id, options[option] if option else None))
+    return chosen
 
 
 def cast_ballot(box: BallotBox, user, answers: Mapping[str, str | None]) -> str:
@@ -187,18 +166,44 @@ def cast_ballot(box: BallotBox, user, answers: Mapping[str, str | None]) -> str:
         raise NotEntitled
     if phase(box) != "open" or not is_public(box):
         raise VoteNotOpen
-    choices = box.choices(answers)
+    choices = chosen_options(box, answers)
     if not choices:  # all questions deleted after publishing: nothing to vote on
         raise VoteNotOpen
     ballot_id = new_ballot_id()
     try:
         # The unique constraint decides, also between concurrent tries of the same account.
-        write_online_ballot(db.session, box.id, user.id, utcnow().date(), ballot_id, choices)
+        written = write_online_ballot(db.session, box.id, box.version, user.id,
+                                      utcnow().date(), ballot_id, choices)
     except IntegrityError as error:
         if is_unique_violation(error):
             raise AlreadyVoted from error
         raise BallotOutdated from error  # a foreign key: an option went away meanwhile
+    if not written:
+        raise StaleBallotBox
     return ballot_id
+
+
+def cast_online(slug: str, user, form_data) -> str:
+    """Cast `user`'s ballot from the ballot form into the vote `slug`; returns its id.
+    Casting starts from this process's cached ballot box; any refusal that depends on the
+    box is decided again on a fresh one (votes/ballot_box.py)."""
+    box, cached = ballot_box.lookup(slug)
+    try:
+        return _cast_from_form(box, user, form_data)
+    except StaleBallotBox:
+        pass  # staff changed the vote meanwhile: once more, as it is now
+    except (VoteNotFound, VoteNotOpen, InvalidBallot):
+        if not cached:
+            raise
+    return _cast_from_form(ballot_box.read(slug), user, form_data)
+
+
+def _cast_from_form(box: BallotBox | None, user, form_data) -> str:
+    if box is None or not may_see(box, user):
+        raise VoteNotFound
+    answers = answers_from(form_data, box.questions)
+    start_writes()
+    return cast_ballot(box, user, answers)
 
 
 def votes_of_project(project, viewer) -> list[Vote]:

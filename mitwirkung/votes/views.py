@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..core.database import reads_first, start_writes
+from ..core.database import reads_first
 from ..extensions import db
 from . import bp, services
-from .ballot_form import BallotForm, answers_from, field_name
+from .ballot_form import BallotForm, field_name
 from .tally import tally
 
 # Casting has no rate limit of its own: a second ballot is refused by the unique constraint,
@@ -39,6 +39,14 @@ def _ballot_page(vote, selected: dict):
     )
 
 
+def _unreadable_ballot(vote):
+    """400 for a ballot that names no choice of this vote (an option removed since the page
+    was loaded, or a tampered form), with the ballot as it is now, to vote again."""
+    flash(_("Your ballot does not match the choices of this vote; they may have changed. "
+            "Nothing was counted; please vote again."), "error")
+    return _ballot_page(vote, selected={}), 400
+
+
 def _codes(vote) -> list[str]:
     return [question.code for question in vote.questions]
 
@@ -63,10 +71,10 @@ def review(slug: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        answers = answers_from(request.form, _codes(vote))
+        answers = services.answers_from(request.form, _codes(vote))
         chosen = services.resolve_answers(vote, answers)
     except services.InvalidBallot:
-        abort(400)
+        return _unreadable_ballot(vote)
     return render_template(
         "votes/review.html", vote=vote, form=form, chosen=chosen, answers=answers,
         field_name=field_name,
@@ -79,9 +87,9 @@ def change(slug: str):
     """Back from the review to the ballot, with the choices kept."""
     vote = _visible_vote_or_404(slug)
     try:
-        answers = answers_from(request.form, _codes(vote))
+        answers = services.answers_from(request.form, _codes(vote))
     except services.InvalidBallot:
-        abort(400)
+        return _unreadable_ballot(vote)
     return _ballot_page(vote, selected=answers)
 
 
@@ -90,16 +98,13 @@ def change(slug: str):
 @login_required
 def cast(slug: str):
     # CSRFProtect has checked the token before the view (every POST); no form object needed.
-    box = services.ballot_box(slug)
-    if box is None or not services.may_see(box, current_user):
-        abort(404)
     try:
-        answers = answers_from(request.form, box.questions)
-        start_writes()
-        services.cast_ballot(box, current_user, answers)
+        services.cast_online(slug, current_user, request.form)
+    except services.VoteNotFound:
+        abort(404)
     except services.InvalidBallot:
         db.session.rollback()
-        abort(400)
+        return _unreadable_ballot(services.get_vote(slug))
     except services.AlreadyVoted:
         db.session.rollback()
         flash(_("You have already voted. Each account votes once."), "error")

@@ -88,6 +88,6 @@ def question(vote: Vote, code: str | None = None, options=("A", "B"), **fields) 
 
 def cast(vote, user, answers) -> str:
     """Cast an online ballot as the ballot view does; returns the ballot's id."""
-    from mitwirkung.votes import services
+    from mitwirkung.votes import ballot_box, services
 
-    return services.cast_ballot(services.ballot_box(vote.slug), user, answers)
+    return services.cast_ballot(ballot_box.read(vote.slug), user, answers)

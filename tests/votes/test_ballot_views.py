@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from mitwirkung.extensions import db
+from mitwirkung.votes import setup
 from mitwirkung.votes.models import Ballot, Participation
 
 from .. import factories
@@ -71,6 +72,20 @@ def test_malformed_ballots_get_400_and_write_nothing(vote, voter_client, data):
     assert voter_client.post("/votes/platz/cast", data=data).status_code == 400
     assert voter_client.post("/votes/platz/review", data=data).status_code == 400
     assert _ballots() == 0
+
+
+def test_a_choice_removed_after_the_review_gets_the_new_ballot_and_a_message(
+    vote, voter_client
+):
+    review = voter_client.post("/votes/platz/review", data={"q-entwurf": "C"})
+    assert "Grünes Band" in review.get_data(as_text=True)
+    setup.delete_option(vote.questions[0].options[2], factories.user(role="staff"))
+    db.session.commit()
+    cast = voter_client.post("/votes/platz/cast", data={"q-entwurf": "C"})
+    html = cast.get_data(as_text=True)
+    assert cast.status_code == 400 and _ballots() == 0
+    assert "Nichts wurde gezählt" in html or "Nothing was counted" in html
+    assert 'id="q-entwurf-B"' in html and 'id="q-entwurf-C"' not in html
 
 
 def test_option_of_another_vote_gets_400(app, vote, voter_client):

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from mitwirkung.core.time import utcnow
 from mitwirkung.extensions import db
-from mitwirkung.votes import services, setup
+from mitwirkung.votes import ballot_box, services, setup
 from mitwirkung.votes.models import Ballot, BallotAnswer, Participation
 from mitwirkung.votes.tally import as_json, tally
 
@@ -88,7 +88,7 @@ def test_ballot_tallies_and_answers_agree_on_many_casts(vote):
 
 
 def test_ballot_for_an_option_removed_meanwhile_is_refused_and_writes_nothing(vote):
-    box = services.ballot_box(vote.slug)  # read before staff remove option C
+    box = ballot_box.read(vote.slug)  # read before staff remove option C
     setup.delete_option(vote.questions[0].options[2], factories.user(role="staff"))
     db.session.commit()
     with pytest.raises(services.BallotOutdated):

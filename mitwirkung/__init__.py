@@ -60,7 +60,8 @@ def register_extensions(app: Flask) -> None:
     # Our limits all sit on routes, whose decorators check them. The extension's own
     # before-request pass looks for default and application-wide limits, which we have
     # none of, on every request: 0.4 M instructions, 8 % of a cast (docs/benchmarks.md).
-    app.before_request_funcs[None].remove(limiter._check_request_limit)
+    if limiter.enabled:
+        app.before_request_funcs[None].remove(limiter._check_request_limit)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -49,3 +49,36 @@ def test_resident_votes_with_the_keyboard_only(page, live_server):
     row = page.locator("tr", has_text="Verschlungene Wege")
     assert row.locator("td").first.inner_text() == "1"
     check_page(page, "vote-results")
+
+
+def test_a_choice_removed_after_the_review_is_explained_on_a_fresh_ballot(page, live_server):
+    from mitwirkung.accounts.models import User
+    from mitwirkung.extensions import db
+    from mitwirkung.projects.models import Project
+    from mitwirkung.votes import setup
+    from mitwirkung.votes.models import Vote
+
+    from ..votes.factories import make_vote
+
+    with live_server.app.app_context():
+        make_vote(db.session.scalars(db.select(Project)).first(), slug="umbenennung",
+                  title="Zweite Runde: Entwurf und Name")
+    log_in(page, live_server, "moderator")
+    page.goto("/votes/umbenennung")
+    page.check("#q-entwurf-C")
+    with page.expect_navigation():
+        page.click("form.ballot button[type=submit]")
+    assert "Grünes Band" in page.locator("main").inner_text()
+
+    with live_server.app.app_context():  # staff remove option C meanwhile
+        vote = db.session.scalar(db.select(Vote).where(Vote.slug == "umbenennung"))
+        staff = db.session.scalar(db.select(User).where(User.username == "staff"))
+        setup.delete_option(vote.questions[0].options[2], staff)
+        db.session.commit()
+    with page.expect_navigation():
+        page.click("form[action$='/cast'] button")
+
+    assert page.url.endswith("/votes/umbenennung/cast")
+    assert "Nichts wurde gezählt" in page.locator("main").inner_text()
+    assert page.locator("#q-entwurf-C").count() == 0 and page.locator("#q-entwurf-B").count()
+    check_page(page, "vote-choice-removed")

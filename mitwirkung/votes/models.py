@@ -288,17 +288,22 @@ class PaperTally(db.Model):
 
 
 # A new box version whenever what a ballot box holds (votes/ballot_box.py) may change.
-# Mapper events fire inside every ORM flush, so no service can forget it; the few Core
-# statements that write these tables (tests, benchmarks) never touch a vote's set-up.
+# Mapper events fire inside every ORM flush, so no service can forget it; Core statements
+# bypass them, and the app changes a vote's set-up only through the ORM.
 @event.listens_for(Vote, "before_update")
 def _vote_changed(_mapper, _connection, vote: Vote) -> None:
     vote.box_version = new_box_version()
 
 
-_VOTE_OF_QUESTION = Vote.__table__.update().where(Vote.id == bindparam("vote_id"))
-_VOTE_OF_OPTION = Vote.__table__.update().where(
-    Vote.id == select(Question.vote_id).where(Question.id == bindparam("question_id"))
-    .scalar_subquery()
+_NEW_VERSION = {"box_version": bindparam("box_version")}
+_VOTE_OF_QUESTION = (
+    Vote.__table__.update().where(Vote.id == bindparam("vote_id")).values(_NEW_VERSION)
+)
+_VOTE_OF_OPTION = (
+    Vote.__table__.update()
+    .where(Vote.id == select(Question.vote_id).where(Question.id == bindparam("question_id"))
+           .scalar_subquery())
+    .values(_NEW_VERSION)
 )
 
 
@@ -306,13 +311,13 @@ _VOTE_OF_OPTION = Vote.__table__.update().where(
 @event.listens_for(Question, "after_update")
 @event.listens_for(Question, "after_delete")
 def _question_changed(_mapper, connection, question: Question) -> None:
-    connection.execute(_VOTE_OF_QUESTION.values(box_version=new_box_version()),
-                       {"vote_id": question.vote_id})
+    connection.execute(_VOTE_OF_QUESTION,
+                       {"vote_id": question.vote_id, "box_version": new_box_version()})
 
 
 @event.listens_for(Option, "after_insert")
 @event.listens_for(Option, "after_update")
 @event.listens_for(Option, "after_delete")
 def _option_changed(_mapper, connection, option: Option) -> None:
-    connection.execute(_VOTE_OF_OPTION.values(box_version=new_box_version()),
-                       {"question_id": option.question_id})
+    connection.execute(_VOTE_OF_OPTION,
+                       {"question_id": option.question_id, "box_version": new_box_version()})

@@ -6,11 +6,13 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..accounts.models import User
 from ..core.csv_export import csv_text
 from ..core.permissions import can
+from ..core.templating import format_share
 from ..extensions import db
 from . import batches, services
 from .tally import as_json, result_rows, tally
@@ -19,7 +21,7 @@ from .tally import as_json, result_rows, tally
 def _vote_or_fail(slug: str):
     vote = services.get_vote(slug)
     if vote is None:
-        raise click.ClickException(f"no vote with slug {slug!r}")
+        raise click.ClickException(_("no vote with the slug “%(slug)s”", slug=slug))
     return vote
 
 
@@ -39,21 +41,27 @@ def results_command(slug: str, output: str) -> None:
         click.echo(_as_text(results))
 
 
+PHASE_LABELS = {"draft": _l("Draft"), "upcoming": _l("Upcoming"), "open": _l("Open"),
+                "closed": _l("Closed")}
+
+
 def _as_text(results) -> str:
+    online, paper, total = _("online"), _("paper"), _("total")
     lines = [
-        f"{results.vote.title} ({results.vote.slug}) - {results.phase}",
-        f"ballots: {results.online_ballots} online, {results.paper_ballots} paper, "
-        f"{results.total_ballots} total",
+        f"{results.vote.title} ({results.vote.slug}) - {PHASE_LABELS[results.phase]}",
+        f"{_('Ballots')}: {results.online_ballots} {online}, {results.paper_ballots} {paper}, "
+        f"{results.total_ballots} {total}",
     ]
     for question in results.questions:
         lines += ["", f"{question.title} [{question.code}]"]
         for option in question.options:
             lines.append(
-                f"  {option.code:3} {option.title[:32]:32} {option.count.online:>8} online "
-                f"{option.count.paper:>6} paper {option.count.total:>8} total "
-                f"{option.percent:5.1f} %"
+                f"  {option.code:3} {option.title[:32]:32} {option.count.online:>8} {online} "
+                f"{option.count.paper:>6} {paper} {option.count.total:>8} {total} "
+                f"{format_share(option.percent):>7}"
             )
-        lines.append(f"  blank {question.blank.total}, invalid {question.invalid.total}")
+        lines.append(f"  {_('blank')} {question.blank.total}, "
+                     f"{_('invalid')} {question.invalid.total}")
     return "\n".join(lines)
 
 

@@ -218,16 +218,15 @@ def bench_results(report: Report, app, server) -> None:
             report.note(f"{path}: statuses {dict(t.statuses)}")
 
 
-def recommended_server(database: str) -> str:
-    """docs/deployment.md: SQLite writes one at a time, so one sync worker more than cores;
-    on PostgreSQL workers also wait on round trips to the server, so two per core."""
+def recommended_server() -> str:
+    """docs/deployment.md: one sync worker more than cores, on either database."""
     cores = os.cpu_count() or 2
-    return f"sync:{cores + 1}" if database == "sqlite" else f"sync:{2 * cores}"
+    return f"sync:{cores + 1}"
 
 
 def run(args, tmp: Path) -> tuple[Report, bool]:
     """The whole benchmark on one database; returns the report and whether no ballot was lost."""
-    config = ServerConfig.parse(args.server or recommended_server(args.db))
+    config = ServerConfig.parse(args.server or recommended_server())
     env = environment(database_url(args, tmp))
     os.environ.update(env)
     os.environ.pop("SESSION_COOKIE_SECURE", None)

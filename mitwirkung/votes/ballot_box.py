@@ -10,8 +10,9 @@ one of its options changes (votes/models.py). A cached box is never trusted on i
   statement (votes/ballot_writes.py), so a box that went stale meanwhile writes nothing;
 - every refusal (unknown vote or option, not open) is decided again on a fresh read.
 
-A stale box therefore costs one more read, and never lets a wrong ballot in or a right
-one out. Several app servers each keep their own boxes; the database decides for all.
+A stale box therefore costs one more read and never lets a wrong ballot in; a right one
+is turned away only if staff change the vote twice while it is being cast. Several app
+servers each keep their own boxes; the database decides for all.
 """
 
 from __future__ import annotations

@@ -17,6 +17,9 @@ from ..extensions import db
 from . import batches, services
 from .tally import as_json, result_rows, tally
 
+PHASE_LABELS = {"draft": _l("Draft"), "upcoming": _l("Upcoming"), "open": _l("Open"),
+                "closed": _l("Closed")}
+
 
 def _vote_or_fail(slug: str):
     vote = services.get_vote(slug)
@@ -39,10 +42,6 @@ def results_command(slug: str, output: str) -> None:
         click.echo(csv_text(result_rows(results)), nl=False)
     else:
         click.echo(_as_text(results))
-
-
-PHASE_LABELS = {"draft": _l("Draft"), "upcoming": _l("Upcoming"), "open": _l("Open"),
-                "closed": _l("Closed")}
 
 
 def _as_text(results) -> str:

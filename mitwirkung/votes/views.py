@@ -104,7 +104,7 @@ def cast(slug: str):
         abort(404)
     except services.InvalidBallot:
         db.session.rollback()
-        return _unreadable_ballot(services.get_vote(slug))
+        return _unreadable_ballot(_visible_vote_or_404(slug))
     except services.AlreadyVoted:
         db.session.rollback()
         flash(_("You have already voted. Each account votes once."), "error")

@@ -21,6 +21,26 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: runs in Chromium against a live server")
+    compile_catalogues()
+
+
+def compile_catalogues() -> None:
+    """Build each .mo file that is missing or older than its .po: a fresh clone has none, and
+    without it every page would silently fall back to English."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    translations = Path(__file__).resolve().parents[1] / "mitwirkung" / "translations"
+    for po in translations.glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as source:
+            catalogue = read_po(source, locale=po.parts[-3])
+        with mo.open("wb") as target:
+            write_mo(target, catalogue)
 
 
 def app_settings(tmp_path_factory, database_url: str) -> dict:
@@ -123,6 +143,17 @@ def _fresh_rate_limits(request):
         from mitwirkung.extensions import limiter
 
         limiter.reset()
+
+
+@pytest.fixture(autouse=True)
+def _empty_ballot_box_cache():
+    """Each test's votes are rolled back, and a rolled-back vote's id comes again: a box
+    cached by an earlier test must not stand in for it."""
+    from mitwirkung.votes import ballot_box
+
+    ballot_box.forget_all()
+    yield
+    ballot_box.forget_all()
 
 
 @pytest.fixture

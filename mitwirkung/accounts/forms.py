@@ -121,31 +121,30 @@ class ProfileForm(FlaskForm):
     newsletter = BooleanField(_l("Send me news about new projects."))
 
 
+def _current_password_field(form_id: str):
+    # The account page holds several forms asking for it: each needs an id of its own.
+    return PasswordField(
+        _l("Current password"), validators=[DataRequired()], id=f"{form_id}-current_password",
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
 class ChangeEmailForm(FlaskForm):
     new_email = EmailField(
         _l("New e-mail address"), validators=[DataRequired(), Email(), Length(max=254)],
         description=_l("We send a link to the new address; the old one stays until you click it."),
     )
-    current_password = PasswordField(
-        _l("Current password"), validators=[DataRequired()],
-        render_kw={"autocomplete": "current-password"},
-    )
+    current_password = _current_password_field("email")
 
 
 class ChangePasswordForm(NewPasswordMixin, FlaskForm):
-    current_password = PasswordField(
-        _l("Current password"), validators=[DataRequired()],
-        render_kw={"autocomplete": "current-password"},
-    )
+    current_password = _current_password_field("password")
     password = _new_password_field(_l("New password"))
     password_confirm = _repeat_password_field(_l("Repeat new password"))
 
 
 class DeleteAccountForm(FlaskForm):
-    current_password = PasswordField(
-        _l("Current password"), validators=[DataRequired()],
-        render_kw={"autocomplete": "current-password"},
-    )
+    current_password = _current_password_field("delete")
     confirm = BooleanField(
         _l("Yes, delete my account. My contributions stay, without my name."),
         validators=[DataRequired(message=_l("Please confirm the deletion."))],

@@ -84,3 +84,8 @@ def lookup(slug: str) -> tuple[BallotBox | None, bool]:
     if box is not None:
         return box, True
     return read(slug), False
+
+
+def forget_all() -> None:
+    """Empty this process's cache (tests, and after restoring a backup)."""
+    _cache.clear()

@@ -26,6 +26,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 HERE = Path(__file__).resolve().parent
+FORM_CHECK = HERE / "form_check.js"
 # Schemes that never leave the browser.
 LOCAL_SCHEMES = {"data", "blob", "about"}
 
@@ -117,10 +118,17 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    """A fresh German-speaking browser context; fails the test on third-party requests."""
+    """A fresh German-speaking browser context; fails the test on third-party requests and
+    on any page with a duplicate id or a label that names no single control."""
     context = browser.new_context(locale="de-DE", base_url=live_server.url)
     context.set_default_timeout(15_000)
+    context.add_init_script(path=str(FORM_CHECK))
     foreign: list[str] = []
+    form_problems: list[str] = []
+
+    def collect(message):
+        if message.type == "error" and message.text.startswith("form-check: "):
+            form_problems.append(message.text.removeprefix("form-check: "))
 
     def watch(request):
         parts = urlsplit(request.url)
@@ -140,10 +148,13 @@ def page(browser, live_server):
     context.on("request", watch)
     context.route(lambda url: urlsplit(url).netloc != live_server.netloc, block)
     page = context.new_page()
+    page.on("console", collect)
     try:
         yield page
     finally:
         context.close()
+    if form_problems:
+        pytest.fail("ids and labels:\n  " + "\n  ".join(dict.fromkeys(form_problems)))
     if foreign:
         pytest.fail(
             "requests to third parties (the product must make none):\n  " + "\n  ".join(foreign)

@@ -45,7 +45,12 @@ def test_receipt_and_vote_page_never_show_the_choice(app):
     vote = make_vote(project_factories.project(), visibility="after_close")
     voter = factories.user()
     client = signed_in_client(app, voter)
-    client.post(f"/votes/{vote.slug}/cast", data={"q-entwurf": "C", "q-name": "D"})
+    response = client.post(f"/votes/{vote.slug}/cast", data={"q-entwurf": "C", "q-name": "D"})
+    assert response.headers["Location"] == f"/votes/{vote.slug}/receipt"
+    assert db.session.scalar(select(Participation.user_id)) == voter.id
+    counted = {answer.option_id for answer in db.session.scalars(select(BallotAnswer))}
+    entwurf, name = vote.questions
+    assert counted == {entwurf.options[2].id, name.options[3].id}  # Grünes Band, Lauterplatz
     for path in (f"/votes/{vote.slug}/receipt", f"/votes/{vote.slug}", "/account",
                  "/account/export"):
         html = client.get(path).get_data(as_text=True)

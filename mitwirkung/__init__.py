@@ -27,10 +27,12 @@ def create_app(overrides: dict | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0)
 
+    from .core import errors, request_guard, security, templating, urls
+
+    request_guard.register(app)
+    urls.register(app)
     register_extensions(app)
     register_blueprints(app)
-
-    from .core import errors, security, templating
 
     errors.register(app)
     security.register(app)

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ..core import audit
 from ..core.permissions import ROLES, require
+from ..core.urls import page_arg
 from ..extensions import db
 from . import services
 
@@ -16,10 +17,9 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @require("manage_users")
 def users():
     search = request.args.get("q", "")[:100]
-    page = request.args.get("page", 1, type=int)
     return render_template(
         "accounts/admin_users.html",
-        pagination=services.list_users(search, max(page, 1)),
+        pagination=services.list_users(search, page_arg()),
         search=search,
         roles=ROLES,
     )
@@ -61,8 +61,7 @@ def set_blocked(user_id: int):
 @bp.route("/audit")
 @require("see_audit_log")
 def audit_log():
-    page = request.args.get("page", 1, type=int)
-    return render_template("accounts/admin_audit.html", pagination=audit.entries(max(page, 1)))
+    return render_template("accounts/admin_audit.html", pagination=audit.entries(page_arg()))
 
 
 def _user_or_404(user_id: int):

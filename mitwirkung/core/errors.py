@@ -6,6 +6,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..extensions import db
+from .request_guard import UnreadableRequest
 
 
 def register(app: Flask) -> None:
@@ -20,6 +21,10 @@ def _csrf_error(error: CSRFError):
 
 
 def _http_error(error: HTTPException):
+    if isinstance(error, UnreadableRequest):
+        message = _("The request contains characters that cannot be processed (a NUL byte or "
+                    "bytes that are not UTF-8). Nothing was saved; please check what you entered.")
+        return render_template("errors/error.html", code=400, message=message), 400
     messages = {
         403: _("You are not allowed to see this page."),
         404: _("This page does not exist."),

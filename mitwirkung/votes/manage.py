@@ -8,6 +8,7 @@ from wtforms import SelectChoice
 from ..core.image_fields import image_upload_message
 from ..core.permissions import require
 from ..core.uploads import UploadRejected
+from ..core.urls import id_arg
 from ..extensions import db
 from ..projects.models import Project
 from ..projects.services import all_projects
@@ -57,7 +58,7 @@ def _slug_message() -> str:
 @bp.route("/manage/votes/new", methods=["GET", "POST"])
 @require("manage_projects")
 def new():
-    project_id = request.args.get("project", type=int)
+    project_id = id_arg("project")
     if "project" in request.args and db.session.get(Project, project_id or 0) is None:
         abort(404)
     form = NewVoteForm(project_id=project_id)

@@ -1,0 +1,88 @@
+"""Every rule of the URL map as concrete requests, for tests that must reach all routes
+(bad input, out-of-range ids, fuzzing): a small world of objects fills the path arguments."""
+
+import io
+import itertools
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from mitwirkung.core import uploads
+from mitwirkung.extensions import db
+from mitwirkung.votes import batches, double_entry
+
+from . import factories
+from .projects import factories as project_factories
+from .votes.factories import make_vote
+
+# <converter(args):name> or <name>
+ARGUMENT = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+SKIPPED_METHODS = {"HEAD", "OPTIONS"}
+
+
+@dataclass
+class World:
+    """Ids and names of objects that every route with path arguments can find; a name with
+    several values (both batches) gives a request for each."""
+
+    values: dict[str, tuple[str, ...]]
+    vote_slug: str
+    project_slug: str
+
+
+def build_world(staff) -> World:
+    """A published project with a phase, a document and an image; an open vote with double
+    entry, a counted-to-be batch awaiting its check entry and an open batch with a card."""
+    image = uploads.save_image(io.BytesIO(project_factories.image_bytes()))
+    project = project_factories.project(phases=[(-5, 5)], slug="welt", image=image,
+                                        image_alt="Ein Bild")
+    document = project_factories.document(project)
+    vote = make_vote(project, slug="welt-abstimmung", double_entry=True)
+    checking, _parsed = batches.import_batch(
+        vote, b"serial,entwurf,name\nW-1,A,B\n", station="Markt", collected_on=date.today(),
+        entered_by=staff, file_name="w.csv")
+    other = factories.user(role="staff")
+    check_card = double_entry.add_check_card(checking, "W-1", {"entwurf": "A", "name": "B"},
+                                             other)
+    open_batch = batches.open_batch(vote, "Rathaus", date.today(), staff)
+    card = batches.add_card(open_batch, "W-2", {"entwurf": "B", "name": ""})
+    db.session.commit()
+    question = vote.questions[0]
+    values = {
+        "project_id": project.id, "phase_id": project.phases[0].id, "document_id": document.id,
+        "question_id": question.id, "option_id": question.options[0].id,
+        "batch_id": (open_batch.id, checking.id), "ballot_id": card.id,
+        "card_id": check_card.id, "user_id": factories.user().id, "token": "x",
+        "name": project.image, "filename": "css/site.css",
+    }
+    return World({k: tuple(map(str, v if isinstance(v, tuple) else (v,)))
+                  for k, v in values.items()}, vote.slug, project.slug)
+
+
+def slug_for(rule: str, world: World) -> str:
+    if rule.startswith("/pages/"):
+        return "impressum"
+    if rule.startswith("/projects/"):
+        return world.project_slug
+    return world.vote_slug
+
+
+def concrete_rules(app, world: World, replace=None):
+    """(rule, method, path) for every rule and method; `replace(converter, name)` may return
+    a value to put into the path instead of the world's (None: keep the world's)."""
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        arguments = ARGUMENT.findall(rule.rule)
+        choices = []
+        for converter, name in arguments:
+            chosen = replace(converter or "default", name) if replace else None
+            if chosen is not None:
+                choices.append((chosen,))
+            elif name == "slug":
+                choices.append((slug_for(rule.rule, world),))
+            else:
+                choices.append(world.values[name])
+        for combination in itertools.product(*choices):
+            values = iter(combination)
+            path = ARGUMENT.sub(lambda _match, values=values: next(values), rule.rule)
+            for method in sorted(rule.methods - SKIPPED_METHODS):
+                yield rule, method, path

@@ -1,12 +1,16 @@
 """The image upload fields that projects and vote options share: file, alt text, removal."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, FileField, StringField, ValidationError
+from flask_wtf.file import FileField
+from wtforms import BooleanField, StringField, ValidationError
 from wtforms.validators import Length
 
 
 def image_fields():
-    """(image_file, image_alt, remove_image), created where the form lists them."""
+    """(image_file, image_alt, remove_image), created where the form lists them.
+
+    Flask-WTF's FileField, not WTForms': a browser sends an untouched file input as an empty
+    part, which must mean "no image", not a broken one."""
     return (
         FileField(_l("Image"), description=_l("JPEG, PNG or WebP, at most 5 MB.")),
         StringField(

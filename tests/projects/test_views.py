@@ -111,6 +111,23 @@ def test_real_image_is_stored_and_shown_with_its_alt_text(staff_client, uploaded
     assert f'src="/uploads/{project.image}" alt="Kinder auf der Schaukel"' in page
 
 
+def test_an_untouched_image_field_saves_the_project_without_an_image(
+    staff_client, uploaded_files
+):
+    # What a browser sends for an empty file input: a part with no file name and no bytes.
+    before = uploaded_files()
+    data = project_form(image_file=(io.BytesIO(b""), ""))
+    response = staff_client.post("/manage/projects/new", data=data,
+                                 content_type="multipart/form-data")
+    assert response.status_code == 302
+    project = by_slug("neuer-spielplatz")
+    assert project.image is None and uploaded_files() == before
+    again = project_form(title="Spielplatz", image_file=(io.BytesIO(b""), ""))
+    edit = staff_client.post(f"/manage/projects/{project.id}/edit", data=again,
+                             content_type="multipart/form-data")
+    assert edit.status_code == 302 and project.title == "Spielplatz" and project.image is None
+
+
 def test_fake_image_is_a_form_error_and_nothing_is_saved(staff_client, uploaded_files):
     before = uploaded_files()
     data = project_form(image_alt="Foto")

@@ -381,6 +381,18 @@ def test_staff_adds_an_option_with_a_verified_image_and_its_alt_text(staff_clien
     assert audit_actions() == ["vote.option_add"]
 
 
+def test_an_untouched_image_field_adds_the_option_without_an_image(staff_client, draft):
+    question = draft.questions[0]
+    data = option_form(image_file=(io.BytesIO(b""), ""))
+    response = staff_client.post(
+        f"/manage/votes/platz/questions/{question.id}/options/new",
+        data=data,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    assert question.options[-1].title == "Vierter Entwurf" and question.options[-1].image is None
+
+
 def test_image_without_alt_text_is_refused(staff_client, draft):
     question = draft.questions[0]
     data = option_form()

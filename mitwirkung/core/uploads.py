@@ -2,10 +2,14 @@
 
 import io
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, send_from_directory
+from flask import Blueprint, Flask, abort, current_app, send_from_directory
+from flask_login import current_user
 from PIL import Image, UnidentifiedImageError
+
+from .permissions import can
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000  # a decompression bomb is refused before it is decoded
@@ -56,11 +60,36 @@ def delete(name: str | None) -> None:
         (_upload_dir() / Path(name).name).unlink(missing_ok=True)
 
 
+# A feature's answer for a stored file name: True (its thing is public), False (staff only)
+# or None (not one of its files).
+OwnerLookup = Callable[[str], bool | None]
+
+
+def register_owner(app: Flask, lookup: OwnerLookup) -> None:
+    """Let a feature say which stored files are its own and whether they are public."""
+    app.extensions.setdefault("upload_owners", []).append(lookup)
+
+
+def is_public(name: str) -> bool | None:
+    """Whether the thing a stored file belongs to is public; None if nothing claims it."""
+    for lookup in current_app.extensions.get("upload_owners", []):
+        public = lookup(name)
+        if public is not None:
+            return public
+    return None
+
+
 @bp.route("/uploads/<name>")
 def serve(name: str):
     if "." not in name or name.rsplit(".", 1)[1] not in {*IMAGE_FORMATS.values(), "pdf"}:
         abort(404)
-    response = send_from_directory(_upload_dir(), name, max_age=86400)
+    # The file of a draft is for staff only, and no cache may keep it for anyone else.
+    public = is_public(name)
+    if public is None or (not public and not can(current_user, "manage_projects")):
+        abort(404)
+    response = send_from_directory(_upload_dir(), name, max_age=86400 if public else None)
+    if not public:
+        response.headers["Cache-Control"] = "private, no-store"
     if name.endswith(".pdf"):
         response.headers["Content-Security-Policy"] = "sandbox"
     return response

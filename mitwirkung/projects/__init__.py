@@ -1,5 +1,9 @@
 from flask import Blueprint
 
+from ..core import uploads
+
 bp = Blueprint("projects", __name__)
 
-from . import views  # noqa: E402,F401
+from . import services, views  # noqa: E402,F401
+
+bp.record_once(lambda state: uploads.register_owner(state.app, services.upload_visibility))

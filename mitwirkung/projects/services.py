@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -118,6 +118,16 @@ def project_page(slug: str, viewer, today: date) -> ProjectCard | None:
     if project is None or (not project.is_public and not can(viewer, "manage_projects")):
         return None
     return card(project, today)
+
+
+def upload_visibility(name: str) -> bool | None:
+    """Whether a stored file (a project's image or document) is public; None if no project
+    has it."""
+    status = db.session.scalar(
+        select(Project.status).outerjoin(Document)
+        .where(or_(Project.image == name, Document.file_name == name)).limit(1)
+    )
+    return None if status is None else status != "draft"
 
 
 def all_projects() -> list[Project]:

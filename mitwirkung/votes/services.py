@@ -15,6 +15,7 @@ from ..core.database import is_unique_violation, start_writes
 from ..core.permissions import can
 from ..core.time import utcnow
 from ..extensions import db
+from ..projects.models import Project
 from . import ballot_box
 from .ballot_box import BallotBox
 from .ballot_writes import Choices, write_online_ballot
@@ -204,6 +205,18 @@ def _cast_from_form(box: BallotBox | None, user, form_data) -> str:
     answers = answers_from(form_data, box.questions)
     start_writes()
     return cast_ballot(box, user, answers)
+
+
+def upload_visibility(name: str) -> bool | None:
+    """Whether a stored file (an option's image) is public; None if no option has it."""
+    row = db.session.execute(
+        select(Vote.status, Project.status)
+        .join(Project, Project.id == Vote.project_id)
+        .join(Question, Question.vote_id == Vote.id)
+        .join(Option, Option.question_id == Question.id)
+        .where(Option.image == name).limit(1)
+    ).first()
+    return None if row is None else row[0] == "published" and row[1] != "draft"
 
 
 def votes_of_project(project, viewer) -> list[Vote]:

@@ -12,6 +12,10 @@ from werkzeug.datastructures import FileStorage
 
 from mitwirkung.core import uploads
 from mitwirkung.core.uploads import UploadRejected, save_image, save_pdf
+from mitwirkung.extensions import db
+
+from ..projects import factories as project_factories
+from ..votes.factories import make_vote
 
 CAMERA_MAKE = 0x010F
 GPS_INFO = 0x8825
@@ -148,12 +152,54 @@ def test_oversized_pdf_is_refused(app_ctx):
         save_pdf(io.BytesIO(b"%PDF-1.4\n" + b"0" * uploads.MAX_PDF_BYTES))
 
 
-def test_stored_pdf_is_served_sandboxed(app, client):
-    with app.app_context():
-        name = save_pdf(io.BytesIO(b"%PDF-1.4\n%%EOF\n"))
+def test_stored_pdf_is_served_sandboxed(app_ctx, client):
+    name = project_factories.document(project_factories.project()).file_name
     response = client.get(f"/uploads/{name}")
     assert response.status_code == 200
     assert response.headers["Content-Security-Policy"] == "sandbox"
+
+
+def stored_files(app, status: str, vote_status: str = "published") -> list[str]:
+    """The image and document of a project in `status`, and the image of an option of a
+    vote of it in `vote_status`. (Made in a context of its own: one app context shared
+    with the requests would keep the first request's user for all of them.)"""
+    with app.test_request_context():
+        return _stored_files(status, vote_status)
+
+
+def _stored_files(status: str, vote_status: str) -> list[str]:
+    project = project_factories.project(status=status, image=save_image(
+        io.BytesIO(project_factories.image_bytes())), image_alt="Bild")
+    document = project_factories.document(project)
+    vote = make_vote(project, status=vote_status)
+    option = vote.questions[0].options[0]
+    option.image = save_image(io.BytesIO(project_factories.image_bytes()))
+    db.session.commit()
+    return [project.image, document.file_name, option.image]
+
+
+def test_files_of_a_draft_are_for_staff_only_and_never_cached(app, clients):
+    draft_project = stored_files(app, "draft")
+    draft_vote = stored_files(app, "published", vote_status="draft")[2:]
+    for name in draft_project + draft_vote:
+        for role in ("visitor", "citizen", "moderator"):
+            assert clients[role].get(f"/uploads/{name}").status_code == 404, (role, name)
+        response = clients["staff"].get(f"/uploads/{name}")
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "private, no-store"
+
+
+def test_files_of_public_things_are_cached_publicly(app, clients):
+    for name in stored_files(app, "published") + stored_files(app, "archived"):
+        response = clients["visitor"].get(f"/uploads/{name}")
+        assert response.status_code == 200, name
+        assert response.headers["Cache-Control"] == "public, max-age=86400"
+
+
+def test_a_file_nothing_claims_is_not_served(app, clients):
+    with app.app_context():
+        orphan = save_image(io.BytesIO(project_factories.image_bytes()))
+    assert clients["staff"].get(f"/uploads/{orphan}").status_code == 404
 
 
 @pytest.mark.parametrize("name", ["../secret_key", "x.html", "x.svg", "noextension"])

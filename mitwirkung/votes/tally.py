@@ -3,6 +3,8 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, case, cast, delete, func, insert, select
 
 from ..extensions import db
@@ -181,17 +183,20 @@ def _batches(vote: Vote) -> list[BatchResult]:
     return [BatchResult(batch, sizes.get(batch.id, 0)) for batch in batches]
 
 
-RESULT_COLUMNS = ("question", "option", "title", "online", "paper", "total", "percent")
+RESULT_COLUMNS = (_l("Question"), _l("Option"), _l("Title"), _l("online"), _l("paper"),
+                  _l("total"), _l("Share (%)"))
 
 
 def result_rows(results: Results) -> list[tuple]:
-    """One row per option, then blank and invalid per question, for CSV and the CLI."""
-    rows: list[tuple] = [RESULT_COLUMNS]
+    """One row per option, then blank and invalid per question, for CSV: in the locale's
+    words, so a German spreadsheet reads "leer" and "ungültig"."""
+    rows: list[tuple] = [tuple(str(column) for column in RESULT_COLUMNS)]
+    blank, invalid = _("blank"), _("invalid")
     for q in results.questions:
         for o in q.options:
             rows.append((q.code, o.code, o.title, o.count.online, o.count.paper, o.count.total,
                          o.percent))
-        rows.append((q.code, "blank", "", q.blank.online, q.blank.paper, q.blank.total, ""))
-        rows.append((q.code, "invalid", "", q.invalid.online, q.invalid.paper, q.invalid.total,
-                     ""))
+        rows.append((q.code, blank, "", q.blank.online, q.blank.paper, q.blank.total, None))
+        rows.append((q.code, invalid, "", q.invalid.online, q.invalid.paper, q.invalid.total,
+                     None))
     return rows

@@ -129,7 +129,18 @@ def test_results_page_json_and_csv(vote, voter_client, client):
     csv = client.get("/votes/platz/results.csv")
     assert csv.headers["Content-Disposition"].startswith("attachment")
     assert "no-store" in csv.headers["Cache-Control"]
-    assert "entwurf;B;Verschlungene Wege;1;0;1;100.0" in csv.get_data(as_text=True)
+    text = csv.get_data(as_text=True)
+    assert text.startswith("\ufeffFrage;Antwort;Titel;online;Papier;gesamt;Anteil (%)\r\n")
+    assert "entwurf;B;Verschlungene Wege;1;0;1;100\r\n" in text
+    assert "entwurf;leer;;0;0;0;\r\n" in text and "name;ungültig;;0;0;0;\r\n" in text
+
+
+def test_result_csv_neutralises_a_formula_in_an_option_title(vote, voter_client, client):
+    vote.questions[0].options[1].title = "\x00=1+1"
+    db.session.commit()
+    voter_client.post("/votes/platz/cast", data={"q-entwurf": "B"})
+    text = client.get("/votes/platz/results.csv").get_data(as_text=True)
+    assert "entwurf;B;'=1+1;1;0;1;100\r\n" in text and "\x00" not in text
 
 
 VOTE_ROUTES = [

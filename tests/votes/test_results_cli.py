@@ -47,11 +47,15 @@ def test_json_follows_the_contract(results):
 
 
 def test_csv_has_a_row_per_option_and_blank_and_invalid(results):
-    rows = list(csv.reader(io.StringIO(results("pfalztheater", "--format", "csv").stdout),
-                           delimiter=";"))
+    raw = results("pfalztheater", "--format", "csv").stdout_bytes
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw  # the one export profile
+    output = raw.decode()
+    rows = list(csv.reader(io.StringIO(output.removeprefix("\ufeff")), delimiter=";"))
+    assert rows[0][:3] == ["Frage", "Antwort", "Titel"]
     body = rows[1:]
     assert len(body) == 3 + 2 + 4 + 2  # entwurf A-C, blank, invalid; name A-D, blank, invalid
-    assert [row[1] for row in body[:5]] == ["A", "B", "C", "blank", "invalid"]
+    assert [row[1] for row in body[:5]] == ["A", "B", "C", "leer", "ungültig"]
+    assert all("." not in row[6] for row in body), "shares with a decimal comma"
 
 
 def test_text_is_in_german_with_the_split(results):

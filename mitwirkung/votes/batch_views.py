@@ -14,7 +14,7 @@ from flask_login import current_user
 from ..core.permissions import require
 from ..extensions import db
 from ..projects.services import local_today
-from . import batches, bp, services
+from . import batches, bp, paper, services
 from .batch_forms import (
     BatchForm,
     ConfirmImportForm,
@@ -28,7 +28,7 @@ SOURCE_LABELS = {"manual": _l("typed in"), "csv": _l("CSV file")}
 PREVIEW_ROWS = 100  # cards shown in the preview; the counts cover all of them
 RECENT_CARDS = 10
 # The confirmation form carries the file compressed; never unpack more than the parser reads.
-MAX_PACKED_FILE = 20 * 1024 * 1024
+MAX_PACKED_FILE = paper.MAX_FILE_BYTES + 1
 
 
 def pack_file(data: bytes) -> str:
@@ -129,7 +129,7 @@ def batch_import(slug: str):
     if not form.is_submitted():
         form.collected_on.data = local_today()
     if form.validate_on_submit():
-        data = form.file.data.read()
+        data = paper.read_limited(form.file.data)
         file_name = (form.file.data.filename or "")[: batches.FILE_NAME_MAX_LENGTH]
         context = {"file_name": file_name, "station": form.station.data,
                    "collected_on": form.collected_on.data}

@@ -1,6 +1,7 @@
 """`mitwirkung results` and `mitwirkung ballots ...`."""
 
 import json
+import stat
 from pathlib import Path
 
 import click
@@ -14,7 +15,7 @@ from ..core.csv_export import csv_text
 from ..core.permissions import can
 from ..core.templating import format_share
 from ..extensions import db
-from . import batches, services
+from . import batches, paper, services
 from .tally import as_json, result_rows, tally
 
 PHASE_LABELS = {"draft": _l("Draft"), "upcoming": _l("Upcoming"), "open": _l("Open"),
@@ -92,7 +93,7 @@ def import_command(slug: str, file: Path, station: str, collected_on, username: 
         )
     try:
         batch, parsed = batches.import_batch(
-            vote, file.read_bytes(), station=station, collected_on=collected_on.date(),
+            vote, _read_ballot_file(file), station=station, collected_on=collected_on.date(),
             entered_by=user, file_name=file.name, dry_run=dry_run,
         )
     except batches.ImportRejected as error:
@@ -123,6 +124,19 @@ def import_command(slug: str, file: Path, station: str, collected_on, username: 
             click.echo(_("Double entry: the batch counts once another staff member has entered "
                          "its cards again and both entries agree."))
     click.echo(_counts_text(vote, parsed.counts()))
+
+
+def _read_ballot_file(path: Path) -> bytes:
+    """The file's bytes, read no further than the parser accepts; a device, pipe or socket
+    is refused before reading (/dev/zero would never end)."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise click.ClickException(_("%(path)s is not a regular file", path=path))
+        with path.open("rb") as handle:
+            return paper.read_limited(handle)
+    except OSError as error:
+        raise click.ClickException(_("cannot read %(path)s: %(error)s", path=path,
+                                     error=error.strerror)) from error
 
 
 def _counts_text(vote, counts: dict[str, dict[str, int]]) -> str:

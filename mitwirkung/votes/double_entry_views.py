@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..core.permissions import require
 from ..extensions import db
-from . import batches, bp, double_entry, services
+from . import batches, bp, double_entry, paper, services
 from .batch_forms import CheckFileForm, card_form, question_field_name
 from .batch_views import RECENT_CARDS, SOURCE_LABELS
 
@@ -116,7 +116,8 @@ def batch_check_import(slug: str, batch_id: int):
     if form.validate_on_submit():
         file_name = (form.file.data.filename or "")[: batches.FILE_NAME_MAX_LENGTH]
         try:
-            parsed = double_entry.import_check_file(batch, form.file.data.read(), current_user,
+            data = paper.read_limited(form.file.data)
+            parsed = double_entry.import_check_file(batch, data, current_user,
                                                     file_name=file_name)
         except batches.ImportRejected as error:
             db.session.rollback()

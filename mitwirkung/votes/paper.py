@@ -16,6 +16,10 @@ from flask_babel import lazy_gettext as _l
 # in the web upload and the CLI, without a has_app_context() branch here.
 MESSAGES = {
     "file_too_large": _l("The file is too large: at most %(limit_mb)s MB are accepted."),
+    "line_too_long": _l("Line %(line)d: longer than %(limit)d characters; is this a CSV file of "
+                        "paper ballots?"),
+    "too_many_columns": _l("Line %(line)d: %(found)d columns; at most %(limit)d are possible "
+                           "(card number and one per question)."),
     "empty_file": _l("Line %(line)d: the file is empty; it must start with a header row."),
     "nul_byte": _l("Line %(line)d: the file contains a NUL byte; it is not a CSV text file."),
     "undecodable": _l("Line %(line)d: unreadable characters; save as UTF-8 or Windows-1252."),
@@ -46,6 +50,12 @@ ENTRY_MESSAGES = {
 INVALID_WORDS = ("ungültig", "invalid")
 SERIAL = "serial"
 SERIAL_MAX_LENGTH = 40  # the width of ballots.serial
+# Bounds checked before the file is parsed, the same for the web upload and the CLI: a
+# 10,000-card file is about 0.3 MB; a file far past these is no file of paper ballots.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 100_000
+MAX_LINE_CHARS = 20_000  # a serial and a few hundred characters per question
+MAX_COLUMNS = 200
 # Typing shortcuts for manual entry only, unless an option of the question is spelled so.
 MANUAL_BLANK, MANUAL_INVALID = "-", "x"
 # Lone surrogates come from bytes the codec could not decode (errors="surrogateescape").
@@ -162,9 +172,16 @@ def _undecodable_lines(text: str) -> list[int]:
     return lines
 
 
-def _delimiter(text: str, columns: int) -> str:
+def _header_line(text: str) -> tuple[int, str]:
+    """The first line that is not blank, with its number (1 if there is none)."""
+    for number, line in enumerate(io.StringIO(text), start=1):
+        if line.strip():
+            return number, line
+    return 1, ""
+
+
+def _delimiter(header: str, columns: int) -> str:
     """`,` or `;`, whichever the header uses; if both or neither, the one that fits."""
-    header = next((line for line in io.StringIO(text) if line.strip()), "")
     counts = {d: header.count(d) for d in ",;"}
     used = [d for d in ",;" if counts[d]]
     if len(used) == 1:
@@ -211,15 +228,39 @@ def _columns(header: list[str], line: int, questions: tuple[QuestionSpec, ...]):
     return positions, len(names), errors
 
 
+def read_limited(stream) -> bytes:
+    """At most one byte more than MAX_FILE_BYTES: enough for the parser to say "too large"."""
+    return stream.read(MAX_FILE_BYTES + 1)
+
+
+def _long_lines(text: str, limit: int) -> list[RowError]:
+    """Physical lines longer than `limit`: checked before the csv module spends time on them."""
+    if max(map(len, text.split("\n"))) <= limit:
+        return []
+    errors, start, line = [], 0, 1
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if end - start > limit:
+            errors.append(RowError(line, "line_too_long", {"limit": limit}))
+        start, line = end + 1, line + 1
+    return errors
+
+
 def parse_ballot_file(
     data: bytes,
     questions: Sequence[QuestionSpec],
     *,
     counted_serials: Container[str] = frozenset(),
-    max_rows: int = 100_000,
-    max_bytes: int = 20 * 1024 * 1024,
+    max_rows: int = MAX_ROWS,
+    max_bytes: int = MAX_FILE_BYTES,
+    max_line_chars: int = MAX_LINE_CHARS,
+    max_columns: int = MAX_COLUMNS,
 ) -> ParsedFile:
-    """Read every card and collect every error with its line; import only if `.ok`."""
+    """Read every card and collect every error with its line; import only if `.ok`.
+
+    The bounds (size, line length, columns, rows) are checked before the work they would
+    make expensive, so no file can hold a worker for long."""
     questions = tuple(questions)
     result = ParsedFile([], [], hashlib.sha256(data).hexdigest(), "utf-8", ",", questions)
     errors = result.errors
@@ -233,7 +274,22 @@ def parse_ballot_file(
         return result
     undecodable = _undecodable_lines(text)
     errors += [RowError(line, "undecodable") for line in undecodable]
-    result.delimiter = _delimiter(text, 1 + len(questions))
+    # Undecodable bytes are reported above; from here on they are replacement characters,
+    # so no lone surrogate reaches a message, a page or the terminal.
+    text = _UNDECODED.sub("\ufffd", text)
+    header_number, header_text = _header_line(text)
+    result.delimiter = _delimiter(header_text, 1 + len(questions))
+    # Before anything else reads the file: a header of a million columns, or lines the csv
+    # module would chew on for long, end here with one clear error each.
+    columns = header_text.count(result.delimiter) + 1
+    if columns > max_columns:
+        params = {"found": columns, "limit": max_columns}
+        errors.append(RowError(header_number, "too_many_columns", params))
+        return result
+    long_lines = _long_lines(text, max_line_chars)
+    if long_lines:
+        errors += long_lines
+        return result
     records = _records(csv.reader(io.StringIO(text, newline=""), delimiter=result.delimiter))
     try:
         header_line, header = next(
@@ -242,6 +298,10 @@ def parse_ballot_file(
         )
         if header is None:
             errors.append(RowError(header_line, "empty_file"))
+            return result
+        if len(header) > max_columns:
+            params = {"found": len(header), "limit": max_columns}
+            errors.append(RowError(header_line, "too_many_columns", params))
             return result
         positions, width, header_errors = _columns(header, header_line, questions)
         errors += header_errors
@@ -262,6 +322,8 @@ def parse_ballot_file(
                 params = {"found": len(row), "expected": width}
                 errors.append(RowError(line, "wrong_cell_count", params))
                 continue
+            if undecodable and any("\ufffd" in cell for cell in row):
+                continue  # reported as unreadable already; its cells say nothing reliable
             row_errors, serial = [], ""
             if serial_at is not None:
                 serial = row[serial_at].strip()
@@ -273,7 +335,7 @@ def parse_ballot_file(
                 answer = lookup.get(key) or lookup.get(unicodedata.normalize("NFC", key))
                 if answer is not None:
                     answers.append(answer)
-                elif not (undecodable and _UNDECODED.search(key)):  # else reported already
+                else:
                     params = {"value": row[index].strip(), "question": question}
                     row_errors.append(RowError(line, "unknown_option", params))
             errors += row_errors

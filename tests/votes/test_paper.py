@@ -294,7 +294,10 @@ EVERY_ERROR = {
     "empty_file": (b" \r\n\r\n", {}, 1),
     "nul_byte": (csv_bytes(HEADER, "\x00"), {}, 2),
     "undecodable": (csv_bytes(HEADER, "1,A,B", "2,A,\x00").replace(b"\x00", b"\x9d"), {}, 3),
-    "malformed_csv": (csv_bytes(HEADER, "1,A,B", '2,"' + "A" * 200_000), {}, 3),
+    # An unclosed quote: one cell of many short lines, longer than the csv module allows.
+    "malformed_csv": (csv_bytes(HEADER, "1,A,B", '2,"' + "A\n" * 70_000), {}, 3),
+    "line_too_long": (csv_bytes(HEADER, "1,A,B", "2,A," + "B" * 30), {"max_line_chars": 20}, 3),
+    "too_many_columns": (csv_bytes(HEADER + ",x" * 300, "1,A,B"), {}, 1),
     "unknown_column": (csv_bytes(HEADER + ",bemerkung", "1,A,B,"), {}, 1),
     "missing_column": (csv_bytes("serial,entwurf", "1,A"), {}, 1),
     "repeated_column": (csv_bytes(HEADER + ",Entwurf", "1,A,B,A"), {}, 1),
@@ -321,6 +324,32 @@ def test_every_error_kind_is_reported_once_with_its_line(code):
     assert not result.ok
     message = str(result.errors[0])
     assert message.startswith(f"Line {line}:") if line else "Line" not in message
+
+
+def test_a_header_of_a_million_columns_is_refused_at_once():
+    import time
+
+    data = csv_bytes(";".join(["spalte"] * 726_389), "1;A;B", sep=";")
+    started = time.perf_counter()
+    result = parse(data, max_line_chars=10**8)
+    assert found(result) == [(1, "too_many_columns")]
+    assert result.errors[0].params["found"] == 726_389
+    assert time.perf_counter() - started < 5  # it took over 30 s, one error per column
+
+
+def test_a_long_line_is_refused_before_parsing():
+    result = parse(csv_bytes(HEADER, "1," + "A" * 100_000 + ",B"))
+    assert found(result) == [(2, "line_too_long")]
+
+
+def test_undecodable_bytes_never_leave_the_parser_as_surrogates():
+    data = csv_bytes("serial,entw\x00rf,name", "1\x00,A,B", "2,A,B",
+                     encoding="cp1252").replace(b"\x00", b"\x81")
+    result = parse(data)
+    assert (1, "undecodable") in found(result) and (2, "undecodable") in found(result)
+    for error in result.errors:
+        error.message.encode("utf-8")  # a lone surrogate would raise here
+    assert all(card.serial.encode("utf-8") for card in result.cards)
 
 
 def test_message_outside_an_app_context_is_english_with_the_line():

@@ -25,6 +25,7 @@ import measure
 import seed
 from common import RESULTS_DIR, ROOT, VOTE_SLUG, Report, median, percentile, spread
 from cpu import Meter
+from rendering import bench_markdown
 from server import ServerConfig, gunicorn
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -240,6 +241,8 @@ def run(args, tmp: Path) -> tuple[Report, bool]:
     seed.reset_schema(app)
     voters = seed.voter_sessions(app, seed.seed(app, args.rounds * args.voters))
     report.note(f"seeded {len(voters):,} signed-in voters in {time.perf_counter() - began:.1f} s")
+    if not args.only_votes:
+        bench_markdown(report)
     with gunicorn(config, env, tmp / "gunicorn.log") as server:
         measure.warm_up(server.port, voters[0])
         casts, per_account = bench_votes(report, server, postmaster, voters, args)

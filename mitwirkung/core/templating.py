@@ -4,14 +4,14 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_number, get_locale
 
 from .permissions import ROLE_LABELS, can
-from .sanitize import render_markdown
+from .sanitize import stored_html
 
 
 def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(can=can, get_locale=get_locale, role_labels=ROLE_LABELS)
     app.jinja_env.filters.update(
-        markdown=render_markdown,
+        stored_html=stored_html,
         date=format_date,
         datetime=format_datetime,
         format_number=format_number,

@@ -14,6 +14,7 @@ from wtforms.validators import (
 )
 
 from ..core.image_fields import image_fields, require_alt_text
+from ..core.markdown_field import markdown_field
 from .services import SLUG_MAX, SLUG_PATTERN
 
 
@@ -35,11 +36,7 @@ class ProjectForm(FlaskForm):
         validators=[DataRequired(), Length(max=400)],
         description=_l("One or two sentences shown on the project card."),
     )
-    description = TextAreaField(
-        _l("Description"),
-        validators=[Optional(), Length(max=50_000)],
-        description=_l("Markdown: **bold**, *italic*, lists, [links](https://...)."),
-    )
+    description = markdown_field(_l("Description"))
     image_file, image_alt, remove_image = image_fields()
 
     # Set by the view when editing a project that already has an image.

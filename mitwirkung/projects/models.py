@@ -3,8 +3,9 @@
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from ..core.sanitize import render_markdown
 from ..core.time import utcnow
 from ..extensions import db
 
@@ -23,8 +24,9 @@ class Project(db.Model):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     teaser: Mapped[str] = mapped_column(String(400), default="")
-    # Markdown; rendered only through core.sanitize.render_markdown.
+    # Markdown, and the HTML it renders to, kept in step by _render_description.
     description: Mapped[str] = mapped_column(Text, default="")
+    description_html: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Stored name under the upload folder, as returned by core.uploads.save_image.
     image: Mapped[str | None] = mapped_column(String(64))
     image_alt: Mapped[str] = mapped_column(String(300), default="")
@@ -50,6 +52,12 @@ class Project(db.Model):
     @property
     def is_public(self) -> bool:
         return self.status != "draft"
+
+    @validates("description")
+    def _render_description(self, _key, text):
+        # Rendered once, when saved: pages show the stored HTML (core/sanitize.py).
+        self.description_html = render_markdown(text)
+        return text
 
     def __repr__(self) -> str:
         return f"<Project {self.slug} {self.status}>"

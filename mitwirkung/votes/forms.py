@@ -22,6 +22,7 @@ from wtforms.validators import (
 )
 
 from ..core.image_fields import image_fields, require_alt_text
+from ..core.markdown_field import markdown_field
 from . import setup
 from .models import Vote
 
@@ -46,11 +47,7 @@ class VoteForm(FlaskForm):
         ],
         description=_l("Appears in the link, e.g. pfalztheater. Fixed once ballots exist."),
     )
-    description = TextAreaField(
-        _l("Description"),
-        validators=[Optional(), Length(max=50_000)],
-        description=_l("Markdown: **bold**, *italic*, lists, [links](https://...)."),
-    )
+    description = markdown_field(_l("Description"))
     opens_at = DateTimeLocalField(
         _l("Opens at"),
         format=DATETIME_FORMATS,

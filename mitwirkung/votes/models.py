@@ -24,8 +24,9 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from ..core.sanitize import render_markdown
 from ..core.time import utcnow
 from ..extensions import db
 
@@ -55,7 +56,9 @@ class Vote(db.Model):
     )
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(200))
+    # Markdown, and the HTML it renders to, kept in step by _render_description.
     description: Mapped[str] = mapped_column(Text, default="")
+    description_html: Mapped[str] = mapped_column(Text, default="", server_default="")
     # UTC, naive; entered and shown in Europe/Berlin.
     opens_at: Mapped[datetime]
     closes_at: Mapped[datetime]
@@ -80,6 +83,11 @@ class Vote(db.Model):
     @property
     def project_public(self) -> bool:
         return self.project.status != "draft"
+
+    @validates("description")
+    def _render_description(self, _key, text):
+        self.description_html = render_markdown(text)
+        return text
 
     def __repr__(self) -> str:
         return f"<Vote {self.slug}>"

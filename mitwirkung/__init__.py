@@ -27,7 +27,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0)
 
-    from .core import errors, request_guard, security, templating, urls
+    from .core import errors, mail, request_guard, security, templating, urls
 
     request_guard.register(app)
     urls.register(app)
@@ -35,6 +35,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_blueprints(app)
 
     errors.register(app)
+    mail.register(app)
     security.register(app)
     templating.register(app)
 

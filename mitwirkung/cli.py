@@ -12,10 +12,12 @@ def main() -> None:
 
 def register_commands(app: Flask) -> None:
     from .accounts.cli import users
+    from .core.mail_cli import mail
     from .demo import demo_command
     from .votes.cli import ballots, results_command
 
     app.cli.add_command(users)
+    app.cli.add_command(mail)
     app.cli.add_command(demo_command)
     app.cli.add_command(results_command)
     app.cli.add_command(ballots)

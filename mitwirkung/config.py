@@ -22,6 +22,8 @@ def load_config(instance_path: str) -> dict:
         "MAIL_URL": os.environ.get("MAIL_URL", ""),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "MitWirkung <noreply@mitwirkung.example>"),
         "OUTBOX_DIR": str(instance / "outbox"),
+        # A delivery thread in each app process; off: only `mitwirkung mail deliver` sends.
+        "MAIL_WORKER": _flag("MAIL_WORKER", True),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance / "uploads")),
         # Links in e-mails are built from this, never from the request's Host header.
         "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/"),

@@ -53,6 +53,8 @@ def app_settings(tmp_path_factory, database_url: str) -> dict:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": True,  # reset before every test, see _fresh_rate_limits
         "MAIL_URL": "",
+        # Tests deliver the outbox themselves (the `outbox` fixture), not a thread.
+        "MAIL_WORKER": False,
         "OUTBOX_DIR": str(instance / "outbox"),
         "UPLOAD_DIR": str(instance / "uploads"),
         "SITE_URL": "http://mitwirkung.test",
@@ -126,7 +128,8 @@ def _rolled_back(request):
     outer = connection.begin()
     original = db.session
     db.session = _TestSession(
-        sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        sessionmaker(bind=connection, join_transaction_mode="create_savepoint",
+                     expire_on_commit=False)  # as the app's own sessions (extensions.py)
     )
     try:
         yield
@@ -209,16 +212,21 @@ def clients(app, citizen, staff, moderator, admin):
 
 @pytest.fixture
 def outbox(app):
-    """The .eml files written so far, as parsed messages (newest last)."""
+    """The mails delivered so far, as parsed messages (newest last): each call first delivers
+    what the outbox table holds, as the worker would, into .eml files."""
     from email import policy
     from email.parser import BytesParser
     from pathlib import Path
+
+    from mitwirkung.core.mail import deliver_due
 
     folder = Path(app.config["OUTBOX_DIR"])
     for old in folder.glob("*.eml"):
         old.unlink()
 
     def read():
+        with app.app_context():
+            deliver_due()
         return [
             BytesParser(policy=policy.default).parsebytes(path.read_bytes())
             for path in sorted(folder.glob("*.eml"))

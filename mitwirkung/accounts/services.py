@@ -93,10 +93,15 @@ def send_confirmation(user: User, email: str | None = None) -> None:
 
 
 def resend_confirmation(email: str) -> None:
-    """Send the link again if an unconfirmed account has this address; silent otherwise."""
+    """Send the link again if an unconfirmed account has this address, else a notice that
+    there is nothing to confirm: one mail either way, so neither the answer nor its time
+    tells whether the address has an account."""
     user = find_by_email(email)
     if user is not None and not user.is_confirmed and user.is_active:
         send_confirmation(user)
+    else:
+        _nothing_to_send(email, _("Please confirm your e-mail address"),
+                         _("confirmation of the address"))
 
 
 def confirm(token: str) -> User:
@@ -134,14 +139,19 @@ def authenticate(login: str, password: str) -> User | None:
 
 
 def request_password_reset(email: str) -> None:
-    """Mail a reset link if an account has this address; silent otherwise."""
+    """Mail a reset link if an active account has this address, else a notice that there is
+    nothing to reset: the same work either way (a query, a mail rendered and queued), so
+    neither the answer nor its time tells whether the address has an account."""
     user = find_by_email(email)
     if user is not None and user.is_active:
         link = _external("accounts.reset_password", token=tokens.reset_token(user))
         _mail(user.email, _("Reset your password"), "reset", user=user, link=link)
     else:
-        # Roughly the same work as the branch above, so timing tells nothing.
-        hash_password(secrets.token_hex(8))
+        _nothing_to_send(email, _("Reset your password"), _("password reset"))
+
+
+def _nothing_to_send(email: str, subject: str, purpose: str) -> None:
+    _mail(normalize_email(email), subject, "nothing_to_send", purpose=purpose)
 
 
 def user_for_reset(token: str) -> User:
@@ -182,8 +192,12 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
         raise AccountError(_("This is already your e-mail address."))
     user.pending_email = new_email
     db.session.flush()
-    if find_by_email(new_email) is None:
+    owner = find_by_email(new_email)
+    if owner is None:
         send_confirmation(user, new_email)
+    else:
+        # One mail either way: the answer and its time say nothing about the address.
+        _mail(owner.email, _("Your e-mail address"), "email_taken", user=owner)
 
 
 def delete_account(user: User, password: str) -> None:

@@ -1,32 +1,138 @@
-"""Outgoing mail: SMTP when MAIL_URL is set, else .eml files in instance/outbox/."""
+"""Outgoing mail through a database outbox.
 
+`send_mail` only adds a row to the session, so a mail exists exactly when the change that
+causes it is committed, and no request waits for a mail server. A worker delivers what is
+due: a thread of each app process (woken after a commit that queued mail, polling besides)
+and `mitwirkung mail deliver` for cron. Delivery goes over SMTP when MAIL_URL is set, else
+into .eml files in instance/outbox/. A failed delivery is retried with growing pauses.
+
+Each mail is claimed before it is sent, so two workers never send it both; a worker killed
+between sending and recording it sends it again once its claim expires (the same
+Message-ID lets the receiving side tell). Once sent, its body, which may hold a reset
+link, is erased.
+"""
+
+import logging
+import os
 import smtplib
+import threading
 import uuid
+from dataclasses import dataclass
+from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
-from flask import current_app
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import event, or_, select, update
+from sqlalchemy.orm import Session
 
+from ..extensions import db
+from .models import OutgoingMail
 from .time import utcnow
 
+CLAIM = timedelta(minutes=5)  # longer than any SMTP conversation with its timeouts
+SMTP_TIMEOUT = 20
+MAX_ATTEMPTS = 12  # about two days of retries with the pauses below
+POLL_SECONDS = 30
+BATCH = 50
+logger = logging.getLogger(__name__)
 
-def send_mail(to: str, subject: str, body: str) -> EmailMessage:
-    """Send a plain-text mail to one address."""
+
+def send_mail(to: str, subject: str, body: str) -> OutgoingMail:
+    """Queue a plain-text mail to one address; it leaves once the caller commits."""
+    mail = OutgoingMail(recipient=to, subject=subject, body=body,
+                        message_id=f"<{uuid.uuid4()}@mitwirkung>", next_attempt_at=utcnow())
+    db.session.add(mail)
+    db.session.info["mail_queued"] = True
+    return mail
+
+
+def retry_pause(attempts: int) -> timedelta:
+    """1, 2, 4 ... minutes, at most six hours."""
+    return timedelta(minutes=min(2 ** (attempts - 1), 360))
+
+
+@dataclass
+class Delivery:
+    sent: int = 0
+    failed: int = 0  # will be tried again
+    given_up: int = 0
+
+
+def deliver_due(limit: int = BATCH) -> Delivery:
+    """Send the mails that are due, each claimed, sent and recorded in its own short
+    transaction, so no lock is held while a mail server answers."""
+    result = Delivery()
+    now = utcnow()
+    due = db.session.scalars(
+        select(OutgoingMail.id).where(
+            OutgoingMail.sent_at.is_(None), OutgoingMail.failed_at.is_(None),
+            OutgoingMail.next_attempt_at <= now,
+            or_(OutgoingMail.claimed_until.is_(None), OutgoingMail.claimed_until < now),
+        ).order_by(OutgoingMail.id).limit(limit)
+    ).all()
+    db.session.commit()
+    for mail_id in due:
+        mail = _claim(mail_id)
+        if mail is None:
+            continue  # another worker has it
+        try:
+            _transport(_message(mail))
+        except (OSError, smtplib.SMTPException) as error:
+            _record_failure(mail, error, result)
+        else:
+            mail.sent_at, mail.body, mail.claimed_until = utcnow(), "", None
+            result.sent += 1
+        db.session.commit()
+    return result
+
+
+def _claim(mail_id: int) -> OutgoingMail | None:
+    now = utcnow()
+    claimed = db.session.execute(
+        update(OutgoingMail)
+        .where(OutgoingMail.id == mail_id, OutgoingMail.sent_at.is_(None),
+               or_(OutgoingMail.claimed_until.is_(None), OutgoingMail.claimed_until < now))
+        .values(claimed_until=now + CLAIM)
+    ).rowcount
+    db.session.commit()
+    return db.session.get(OutgoingMail, mail_id, populate_existing=True) if claimed else None
+
+
+def _record_failure(mail: OutgoingMail, error: Exception, result: Delivery) -> None:
+    mail.attempts += 1
+    mail.last_error = f"{type(error).__name__}: {error}"[:1000]
+    mail.claimed_until = None
+    if mail.attempts >= MAX_ATTEMPTS:
+        mail.failed_at = utcnow()
+        result.given_up += 1
+        logger.error("Gave up on mail %s to %s: %s", mail.id, mail.recipient, mail.last_error)
+    else:
+        mail.next_attempt_at = utcnow() + retry_pause(mail.attempts)
+        result.failed += 1
+        logger.warning("Mail %s to %s failed (attempt %d): %s", mail.id, mail.recipient,
+                       mail.attempts, mail.last_error)
+
+
+def _message(mail: OutgoingMail) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = to
-    message["Subject"] = subject
-    message["Date"] = formatdate()
-    message["Message-ID"] = f"<{uuid.uuid4()}@mitwirkung>"
-    message.set_content(body)
+    message["To"] = mail.recipient
+    message["Subject"] = mail.subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = mail.message_id
+    message.set_content(mail.body)
+    return message
+
+
+def _transport(message: EmailMessage) -> None:
     url = current_app.config["MAIL_URL"]
     if url:
         _send_smtp(url, message)
     else:
         _write_outbox(message)
-    return message
 
 
 def _send_smtp(url: str, message: EmailMessage) -> None:
@@ -34,11 +140,11 @@ def _send_smtp(url: str, message: EmailMessage) -> None:
     secure = parts.scheme == "smtps"
     port = parts.port or (465 if secure else 25)
     connect = smtplib.SMTP_SSL if secure else smtplib.SMTP
-    with connect(parts.hostname, port, timeout=10) as smtp:
+    with connect(parts.hostname, port, timeout=SMTP_TIMEOUT) as smtp:
         if parts.scheme == "smtp+starttls":
             smtp.starttls()
         if parts.username:
-            smtp.login(parts.username, parts.password or "")
+            smtp.login(unquote(parts.username), unquote(parts.password or ""))
         smtp.send_message(message)
 
 
@@ -51,3 +157,66 @@ def _write_outbox(message: EmailMessage) -> None:
     current_app.logger.info(
         "Mail to %s written to %s\n%s", message["To"], outbox / name, message.get_content()
     )
+
+
+# The worker thread --------------------------------------------------------------------------
+
+
+class MailWorker:
+    """One delivery thread per process, started on first need (after a fork, anew)."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.wanted = threading.Event()
+        self.stopped = False
+        self.pid = None
+        self.lock = threading.Lock()
+
+    def stop(self) -> None:
+        """End the thread after its current round (tests; a clean shutdown)."""
+        self.stopped = True
+        self.wanted.set()
+
+    def wake(self) -> None:
+        self.ensure_running()
+        self.wanted.set()
+
+    def ensure_running(self) -> None:
+        if self.pid == os.getpid():
+            return
+        with self.lock:
+            if self.pid != os.getpid():
+                self.pid = os.getpid()
+                threading.Thread(target=self._run, name="mail-worker", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            self.wanted.wait(POLL_SECONDS)
+            self.wanted.clear()
+            if self.stopped:
+                return
+            try:
+                with self.app.app_context():
+                    while deliver_due().sent == BATCH:
+                        pass  # more may be due
+                    db.session.remove()
+            except Exception:  # noqa: BLE001  a worker that dies would leave mail waiting
+                logger.exception("Mail delivery failed; trying again later")
+
+
+def register(app: Flask) -> None:
+    """Start the worker with the first request or queued mail of each process, unless
+    MAIL_WORKER is off (tests, or cron running `mitwirkung mail deliver` alone)."""
+    if not app.config["MAIL_WORKER"]:
+        return
+    worker = app.extensions["mail_worker"] = MailWorker(app)
+    app.before_request(worker.ensure_running)
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_worker(session: Session) -> None:
+    # A flag left by a rolled-back transaction only wakes the worker once for nothing.
+    if session.info.pop("mail_queued", False) and has_app_context():
+        worker = current_app.extensions.get("mail_worker")
+        if worker is not None:
+            worker.wake()

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -22,3 +22,24 @@ class AuditEntry(db.Model):
     target_id: Mapped[int | None]
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     actor = relationship("User", lazy="raise")
+
+
+class OutgoingMail(db.Model):
+    """A mail waiting in the outbox, or the trace of one sent (its body erased)."""
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = (Index("ix_mail_outbox_due", "sent_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(100), unique=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    # Set by the worker that is sending it; another worker waits until it has passed.
+    claimed_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]  # given up after MAX_ATTEMPTS
+    last_error: Mapped[str] = mapped_column(Text, default="")

@@ -1,6 +1,6 @@
 # MitWirkung: make install | run | test | bench | lint | clean
-# Everything Python lives in .venv; `make test` also installs Debian's chromium and
-# postgresql when they are missing and we are root.
+# Everything Python lives in .venv; `make test` also installs Debian's chromium, postgresql
+# and redis-server when they are missing and we are root.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -27,7 +27,7 @@ translations-update: $(STAMP)
 help:
 	@echo "make install   create .venv, install the app with its dev tools, compile translations"
 	@echo "make run       install, migrate, load demo data, serve on http://127.0.0.1:5000"
-	@echo "make test      ruff, tests on SQLite and PostgreSQL, browser tests (Chromium + axe)"
+	@echo "make test      ruff, tests on SQLite and on PostgreSQL + Redis, browser tests (Chromium + axe)"
 	@echo "make bench     benchmarks on SQLite and PostgreSQL (docs/benchmarks.md)"
 	@echo "make lint      ruff check"
 	@echo "make clean     remove caches and build leftovers (distclean: also .venv)"
@@ -70,6 +70,7 @@ test-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing="$$missing postgresql"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 	    if [ "$$(id -u)" -ne 0 ]; then \
 	        echo "missing system packages:$$missing (run as root or apt-get install them)" >&2; \
@@ -85,8 +86,8 @@ test: install test-deps
 	time $(BIN)/ruff check mitwirkung tests
 	@echo "--- pytest on SQLite"
 	time $(BIN)/pytest $(PYTEST_FLAGS) --ignore=tests/browser
-	@echo "--- pytest on PostgreSQL"
-	time PYTHON=$(BIN)/python bash tests/with_postgres.sh \
+	@echo "--- pytest on PostgreSQL, rate limits in Redis"
+	time PYTHON=$(BIN)/python bash tests/with_postgres.sh bash tests/with_redis.sh \
 	    $(BIN)/pytest $(PYTEST_FLAGS) --db postgresql --ignore=tests/browser
 	@echo "--- browser tests (Chromium + axe-core, SQLite)"
 	time $(MAKE) --no-print-directory test-browser
@@ -95,7 +96,7 @@ test-sqlite: install
 	$(BIN)/pytest $(PYTEST_FLAGS) --ignore=tests/browser
 
 test-postgres: install test-deps
-	PYTHON=$(BIN)/python bash tests/with_postgres.sh \
+	PYTHON=$(BIN)/python bash tests/with_postgres.sh bash tests/with_redis.sh \
 	    $(BIN)/pytest $(PYTEST_FLAGS) --db postgresql --ignore=tests/browser
 
 # pytest exits 5 when it collects no tests: fine for an (as yet) empty browser folder.

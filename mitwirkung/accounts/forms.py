@@ -21,7 +21,8 @@ def _new_password_field(label):
     return PasswordField(
         label,
         validators=[InputRequired(), Length(max=200)],
-        description=_l("At least %(n)d characters; avoid common passwords.", n=MIN_LENGTH),
+        description=_l("At least %(n)d characters and hard to guess, e.g. several unusual "
+                       "words.", n=MIN_LENGTH),
         render_kw={"autocomplete": "new-password"},
     )
 

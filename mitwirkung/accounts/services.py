@@ -14,7 +14,7 @@ from ..core.mail import send_mail
 from ..core.permissions import ROLES
 from ..core.time import utcnow
 from ..extensions import db
-from . import tokens
+from . import throttle, tokens
 from .models import User, new_session_token
 from .passwords import hash_password, verify_password
 
@@ -124,8 +124,13 @@ def confirm(token: str) -> User:
     return user
 
 
+class LoginSlowedDown(AccountError):
+    """Too many failed tries for this login lately: one try per minute (throttle.py)."""
+
+
 def authenticate(login: str, password: str) -> User | None:
-    """The account for a username or e-mail and password, or None (same work either way)."""
+    """The account for a username or e-mail and password, or None (same work either way);
+    raises LoginSlowedDown after too many failed tries for the account or name."""
     login = login.strip()
     user = db.session.scalar(
         select(User).where(
@@ -133,7 +138,14 @@ def authenticate(login: str, password: str) -> User | None:
             User.deleted_at.is_(None),
         )
     )
+    counter = throttle.key(login, user)
+    if not throttle.may_try(counter):
+        raise LoginSlowedDown(_("Too many failed tries for this account. For a while, one try "
+                                "per minute is possible: please wait a minute."))
     if not verify_password(user.password_hash if user else None, password):
+        if throttle.record_failure(counter) and user is not None and user.email:
+            _mail(user.email, _("Failed logins to your account"), "failed_logins", user=user,
+                  failures=throttle.FAILURES.amount)
         return None
     return user
 

@@ -81,7 +81,12 @@ def resend_confirmation():
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.login.data, form.password.data)
+        try:
+            user = services.authenticate(form.login.data, form.password.data)
+        except services.LoginSlowedDown as error:
+            form.password.errors.append(str(error))
+            return render_template("accounts/login.html", form=form), 429
+        db.session.commit()  # the owner's mail after many failures, if it is due
         if user is None:
             form.password.errors.append(_("Username/e-mail or password is not correct."))
         elif not user.is_active:

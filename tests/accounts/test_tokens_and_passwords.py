@@ -17,6 +17,23 @@ def test_short_common_and_personal_passwords_are_refused(app_ctx):
     assert password_problem("Pfalz-Theater-2023!", "erika", "erika@example.org") is None
 
 
+@pytest.mark.parametrize("weak", ["passwort12", "kaiserslautern1", "qwertzuiop1", "Sommer2026",
+                                  "1234567890", "a" * 200])
+def test_easily_guessed_passwords_are_refused_by_their_zxcvbn_score(app_ctx, weak):
+    assert "zu leicht zu erraten" in password_problem(weak)
+
+
+def test_the_persons_own_data_counts_as_easy_to_guess(app_ctx):
+    # zxcvbn gets the names and the address's parts as words an attacker would try first.
+    assert password_problem("Pfalztheater-Ludwig", "ludwig7", "pfalztheater@example.org",
+                            "Lu", "Dwig") is not None
+    assert password_problem("Stiftsplatz-Grün-1276") is None
+
+
+def test_a_long_password_is_judged_by_its_first_72_characters(app_ctx):
+    assert password_problem("Stiftsplatz-Grün-1276-" + "x" * 150) is None
+
+
 def test_confirmation_token_round_trip_and_tampering(app_ctx):
     user = factories.user(confirmed=False)
     token = tokens.confirmation_token(user, user.email)

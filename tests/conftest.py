@@ -211,6 +211,14 @@ def clients(app, citizen, staff, moderator, admin):
 
 
 @pytest.fixture
+def world(app_ctx, staff):
+    """Objects for every path argument of the URL map (tests/url_map.py)."""
+    from .url_map import build_world
+
+    return build_world(staff)
+
+
+@pytest.fixture
 def outbox(app):
     """The mails delivered so far, as parsed messages (newest last): each call first delivers
     what the outbox table holds, as the worker would, into .eml files."""

@@ -14,7 +14,7 @@ from mitwirkung import create_app
 from mitwirkung.extensions import db
 
 from .conftest import signed_in_client
-from .url_map import build_world, concrete_rules
+from .url_map import concrete_rules
 
 PAYLOADS_PER_FORM = 20
 SEED = 20261202
@@ -140,11 +140,6 @@ def fuzzed(fields: dict, rng: random.Random) -> tuple[list, bool]:
             else:
                 data.append((name, rng.choice(HOSTILE_TEXT)))
     return data, multipart
-
-
-@pytest.fixture
-def world(app_ctx, staff):
-    return build_world(staff)
 
 
 @pytest.mark.parametrize("endpoint", POST_ENDPOINTS)

@@ -10,14 +10,9 @@ from mitwirkung.core.models import AuditEntry
 from mitwirkung.extensions import db
 
 from ..conftest import signed_in_client
-from ..url_map import build_world, concrete_rules
+from ..url_map import concrete_rules
 
 MESSAGE = "NUL-Byte"
-
-
-@pytest.fixture
-def world(app_ctx, staff):
-    return build_world(staff)
 
 
 @pytest.fixture

@@ -5,14 +5,9 @@ import pytest
 from mitwirkung.core.urls import MAX_ID, MAX_PAGE
 
 from ..conftest import signed_in_client
-from ..url_map import build_world, concrete_rules
+from ..url_map import concrete_rules
 
 HUGE = ("2147483648", "9223372036854775808", "99999999999999999999")
-
-
-@pytest.fixture
-def world(app_ctx, staff):
-    return build_world(staff)
 
 
 @pytest.mark.parametrize("number", HUGE)

@@ -80,7 +80,7 @@ def deliver_due(limit: int = BATCH) -> Delivery:
             continue  # another worker has it
         try:
             _transport(_message(mail))
-        except (OSError, smtplib.SMTPException) as error:
+        except Exception as error:  # noqa: BLE001  whatever broke, the mail is tried again
             _record_failure(mail, error, result)
         else:
             mail.sent_at, mail.body, mail.claimed_until = utcnow(), "", None
@@ -94,6 +94,7 @@ def _claim(mail_id: int) -> OutgoingMail | None:
     claimed = db.session.execute(
         update(OutgoingMail)
         .where(OutgoingMail.id == mail_id, OutgoingMail.sent_at.is_(None),
+               OutgoingMail.failed_at.is_(None),
                or_(OutgoingMail.claimed_until.is_(None), OutgoingMail.claimed_until < now))
         .values(claimed_until=now + CLAIM)
     ).rowcount
@@ -197,9 +198,11 @@ class MailWorker:
                 return
             try:
                 with self.app.app_context():
-                    while deliver_due().sent == BATCH:
-                        pass  # more may be due
-                    db.session.remove()
+                    try:
+                        while deliver_due().sent == BATCH:
+                            pass  # more may be due
+                    finally:
+                        db.session.remove()
             except Exception:  # noqa: BLE001  a worker that dies would leave mail waiting
                 logger.exception("Mail delivery failed; trying again later")
 

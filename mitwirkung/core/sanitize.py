@@ -21,8 +21,8 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": ["href", "title"]}
 ALLOWED_PROTOCOLS = {"http", "https", "mailto"}
 
-# The work of rendering grows with the markup, not the length: bounds on both, measured
-# (docs/security.md). Brackets cost the most (link parsing is quadratic in them).
+# The work of rendering grows with the markup more than with the length; the bounds below
+# are measured (docs/benchmarks.md). Brackets cost most: link parsing is quadratic in them.
 MAX_BRACKETS = 500
 # What may start markup, weighted by what it costs (a line may open several blocks, a bare
 # address becomes a link, an entity is decoded and escaped again): the weighted count

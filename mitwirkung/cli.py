@@ -14,7 +14,8 @@ def register_commands(app: Flask) -> None:
     from .accounts.cli import users
     from .core.mail_cli import mail
     from .demo import demo_command
-    from .votes.cli import ballots, results_command
+    from .votes.paper.cli import ballots
+    from .votes.results.cli import results_command
 
     app.cli.add_command(users)
     app.cli.add_command(mail)

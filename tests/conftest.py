@@ -152,7 +152,7 @@ def _fresh_rate_limits(request):
 def _empty_ballot_box_cache():
     """Each test's votes are rolled back, and a rolled-back vote's id comes again: a box
     cached by an earlier test must not stand in for it."""
-    from mitwirkung.votes import ballot_box
+    from mitwirkung.votes.casting import ballot_box
 
     ballot_box.forget_all()
     yield

@@ -9,7 +9,7 @@ from datetime import date
 
 from mitwirkung.core import uploads
 from mitwirkung.extensions import db
-from mitwirkung.votes import batches, double_entry
+from mitwirkung.votes.paper import batches, double_entry
 
 from . import factories
 from .projects import factories as project_factories

@@ -48,7 +48,7 @@ def reads_first(view):
     SQLite: the reads run without the single write lock, which start_writes() takes just
     for the writes. PostgreSQL: the request runs without a transaction, saving the BEGIN
     and COMMIT round trips; its reads need none, and its write must be ONE statement, which
-    is atomic on its own (votes/ballot_writes.py). Inside an outer transaction (the tests'
+    is atomic on its own (votes/casting/writes.py). Inside an outer transaction (the tests'
     rolled-back one) it changes nothing."""
 
     @wraps(view)

@@ -4,6 +4,13 @@ from ..core import uploads
 
 bp = Blueprint("votes", __name__)
 
-from . import api, batch_views, double_entry_views, manage, services, views  # noqa: E402,F401
+# One blueprint; each job's views register on it.
+from . import services  # noqa: E402
+from .casting import views as casting_views  # noqa: E402,F401
+from .paper import check_views as paper_check_views  # noqa: E402,F401
+from .paper import views as paper_views  # noqa: E402,F401
+from .results import api as results_api  # noqa: E402,F401
+from .results import views as results_views  # noqa: E402,F401
+from .setup import views as setup_views  # noqa: E402,F401
 
 bp.record_once(lambda state: uploads.register_owner(state.app, services.upload_visibility))

@@ -295,7 +295,7 @@ class PaperTally(db.Model):
     count: Mapped[int]
 
 
-# A new box version whenever what a ballot box holds (votes/ballot_box.py) may change.
+# A new box version whenever what a ballot box holds (votes/casting/ballot_box.py) may change.
 # Mapper events fire inside every ORM flush, so no service can forget it; Core statements
 # bypass them, and the app changes a vote's set-up only through the ORM.
 @event.listens_for(Vote, "before_update")

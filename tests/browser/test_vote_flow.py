@@ -55,8 +55,8 @@ def test_a_choice_removed_after_the_review_is_explained_on_a_fresh_ballot(page, 
     from mitwirkung.accounts.models import User
     from mitwirkung.extensions import db
     from mitwirkung.projects.models import Project
-    from mitwirkung.votes import setup
     from mitwirkung.votes.models import Vote
+    from mitwirkung.votes.setup import services as setup
 
     from ..votes.factories import make_vote
 

@@ -88,6 +88,7 @@ def question(vote: Vote, code: str | None = None, options=("A", "B"), **fields) 
 
 def cast(vote, user, answers) -> str:
     """Cast an online ballot as the ballot view does; returns the ballot's id."""
-    from mitwirkung.votes import ballot_box, services
+    from mitwirkung.votes.casting import ballot_box
+    from mitwirkung.votes.casting import services as casting
 
-    return services.cast_ballot(ballot_box.read(vote.slug), user, answers)
+    return casting.cast_ballot(ballot_box.read(vote.slug), user, answers)

@@ -1,0 +1,1 @@
+"""Casting a secret online ballot: the ballot box, its writes, the ballot pages."""

@@ -1,0 +1,1 @@
+"""Paper ballots: reading card files, batches typed or imported, double entry."""

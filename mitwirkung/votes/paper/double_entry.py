@@ -1,0 +1,399 @@
+"""Double entry of paper batches: a second staff member enters the same cards again.
+
+With a vote's double entry on, a batch that is closed or imported waits as 'checking' and
+does not count. Another staff member than the one who entered it types or imports the same
+cards as the batch's check entry: PaperCheckCard rows, never ballots, so they never count
+and take no serial. compare() lists every card on which the two entries differ; staff
+correct either side (corrections of the first entry are audited) until nothing differs,
+and then confirm() makes the batch count. Voiding works as for any batch. Like all paper
+entry, this needs the vote to be open. Operations add and flush; the calling view commits.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from ...core import audit
+from ...core.time import utcnow
+from ...extensions import db
+from .. import services
+from ..models import Ballot, PaperBatch, PaperCheckCard, Vote
+from ..results.tally import record_paper_tally
+from . import batches
+from .batches import BatchError, CardRejected, ImportRejected
+from .parse import SERIAL, PaperCard, ParsedFile, RowError, parse_ballot_file, parse_card
+
+CHECKING = "checking"
+# What a difference between the entries is about.
+MISSING_IN_CHECK, MISSING_IN_FIRST, DIFFERENT = "missing_in_check", "missing_in_first", "different"
+
+Answer = tuple[str, str | None]  # (kind, option code or None), as batches.card_answers gives
+
+
+class NotChecking(BatchError):
+    """The batch is not waiting for its check entry (not closed yet, counted or void)."""
+
+
+class SameStaffMember(BatchError):
+    """Whoever entered the batch can neither make its check entry nor confirm it."""
+
+
+class CheckNotEmpty(BatchError):
+    """A file goes only into an empty check entry; discard the cards typed so far first."""
+
+
+class SameFile(BatchError):
+    """The check file is the very file of the first entry, so no independent entry."""
+
+
+class EmptyCheck(BatchError):
+    """The check entry has no cards yet."""
+
+
+class EntriesDiffer(BatchError):
+    """The entries still differ; `differences` lists them card by card."""
+
+    def __init__(self, differences: list["Difference"]):
+        super().__init__(differences)
+        self.differences = differences
+
+
+@dataclass(frozen=True)
+class AnswerDifference:
+    question: str  # the question's code
+    first: Answer
+    check: Answer
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One card on which the entries differ: missing on one side, or other answers."""
+
+    serial: str
+    kind: str  # MISSING_IN_CHECK | MISSING_IN_FIRST | DIFFERENT
+    ballot_id: str | None  # the first entry's card
+    check_card_id: int | None
+    # Every question's answer of the side(s) holding the card: (code, first, check), None
+    # for the missing side.
+    answers: tuple[tuple[str, Answer | None, Answer | None], ...]
+
+
+@dataclass
+class Comparison:
+    first_cards: int
+    check_cards: int
+    differences: list[Difference]
+
+    @property
+    def agree(self) -> bool:
+        return self.check_cards > 0 and self.first_cards > 0 and not self.differences
+
+
+# Rules ----------------------------------------------------------------------------------
+
+
+def may_check(batch: PaperBatch, user) -> bool:
+    """True if `user` may make the check entry of `batch` and confirm it: anyone but the
+    person who entered the batch."""
+    return batch.entered_by_id is None or getattr(user, "id", None) != batch.entered_by_id
+
+
+def _require_checking(batch: PaperBatch) -> Vote:
+    """The batch's vote, if the batch waits for its check entry and the vote is open.
+
+    Locks the batch's row first (on PostgreSQL; SQLite writes one at a time anyway), so a
+    correction and a confirmation of the same batch never overlap.
+    """
+    db.session.refresh(batch, with_for_update={"of": PaperBatch})
+    if batch.status != CHECKING:
+        raise NotChecking
+    vote = db.session.get(Vote, batch.vote_id)
+    if services.phase(vote) != "open":
+        raise batches.VoteNotAcceptingPaper
+    return vote
+
+
+def _require_other(batch: PaperBatch, actor) -> None:
+    if not may_check(batch, actor):
+        raise SameStaffMember
+
+
+# The check entry ------------------------------------------------------------------------
+
+
+def check_size(batch: PaperBatch) -> int:
+    return db.session.scalar(
+        select(func.count()).where(PaperCheckCard.batch_id == batch.id)
+    ) or 0
+
+
+def check_cards_of(batch: PaperBatch, limit: int | None = None) -> list[PaperCheckCard]:
+    """The check entry's cards, highest serial first (like batches.cards_of)."""
+    return list(db.session.scalars(
+        select(PaperCheckCard).where(PaperCheckCard.batch_id == batch.id)
+        .order_by(func.length(PaperCheckCard.serial).desc(), PaperCheckCard.serial.desc())
+        .limit(limit)
+    ))
+
+
+def get_check_card(batch: PaperBatch, card_id: int) -> PaperCheckCard | None:
+    card = db.session.get(PaperCheckCard, card_id)
+    return card if card is not None and card.batch_id == batch.id else None
+
+
+def check_answers(vote: Vote, card: PaperCheckCard) -> dict[str, Answer]:
+    """Question code -> (kind, option code or None) of a check card, like card_answers."""
+    stored = card.answers or {}
+    result = {}
+    for question in vote.questions:
+        kind, code = stored.get(question.code) or ("blank", None)
+        result[question.code] = (kind, code)
+    return result
+
+
+def check_typed_cells(vote: Vote, card: PaperCheckCard) -> dict[str, str]:
+    """A check card's answers as one would type them (see batches.typed_cells)."""
+    answers = check_answers(vote, card)
+    cells = {}
+    for spec in batches.question_specs(vote):
+        kind, code = answers[spec.code]
+        cells[spec.code] = {"option": code, "blank": "",
+                            "invalid": batches.invalid_shortcut(spec)}.get(kind, "")
+    return cells
+
+
+def _stored_answers(card: PaperCard) -> dict[str, list]:
+    return {answer.question: [answer.kind, answer.option] for answer in card.answers}
+
+
+def _check_serials(batch: PaperBatch, except_card: PaperCheckCard | None = None) -> frozenset:
+    query = select(PaperCheckCard.serial).where(PaperCheckCard.batch_id == batch.id)
+    if except_card is not None:
+        query = query.where(PaperCheckCard.id != except_card.id)
+    return frozenset(serial.casefold() for serial in db.session.scalars(query))
+
+
+def _taken(serial: str) -> RowError:
+    return RowError(0, "check_serial_taken", {"serial": serial})
+
+
+def _parsed_check_card(vote, batch, serial, cells, except_card=None) -> PaperCard:
+    card, errors = parse_card(serial, cells, batches.question_specs(vote),
+                              counted_serials=_check_serials(batch, except_card))
+    if errors.get(SERIAL) is not None and errors[SERIAL].code == "card_serial_counted":
+        errors[SERIAL] = _taken(errors[SERIAL].params["serial"])
+    if errors:
+        raise CardRejected(errors)
+    return card
+
+
+def _save_check_card(check_card: PaperCheckCard, card: PaperCard) -> PaperCheckCard:
+    """Write the serial and answers; a serial taken meanwhile becomes a card error."""
+    savepoint = db.session.begin_nested()
+    try:
+        check_card.serial = card.serial
+        check_card.answers = _stored_answers(card)
+        db.session.add(check_card)
+        db.session.flush()
+    except IntegrityError as error:
+        savepoint.rollback()
+        raise CardRejected({SERIAL: _taken(card.serial)}) from error
+    savepoint.commit()
+    return check_card
+
+
+def add_check_card(
+    batch: PaperBatch, serial: str, cells: Mapping[str, str | None], actor
+) -> PaperCheckCard:
+    """Add one typed card to the check entry of a batch waiting for it."""
+    vote = _require_checking(batch)
+    _require_other(batch, actor)
+    card = _parsed_check_card(vote, batch, serial, cells)
+    check_card = PaperCheckCard(batch_id=batch.id, entered_by_id=getattr(actor, "id", None))
+    return _save_check_card(check_card, card)
+
+
+def update_check_card(
+    batch: PaperBatch, check_card: PaperCheckCard, serial: str,
+    cells: Mapping[str, str | None], actor,
+) -> PaperCheckCard:
+    """Correct a card of the check entry."""
+    vote = _require_checking(batch)
+    _require_other(batch, actor)
+    _own(batch, check_card.batch_id)
+    card = _parsed_check_card(vote, batch, serial, cells, except_card=check_card)
+    return _save_check_card(check_card, card)
+
+
+def delete_check_card(batch: PaperBatch, check_card: PaperCheckCard, actor) -> None:
+    """Remove a card from the check entry."""
+    _require_checking(batch)
+    _require_other(batch, actor)
+    _own(batch, check_card.batch_id)
+    db.session.delete(check_card)
+    db.session.flush()
+
+
+def discard_check(batch: PaperBatch, actor) -> int:
+    """Delete the whole check entry (e.g. the wrong file); returns how many cards it had."""
+    _require_checking(batch)
+    _require_other(batch, actor)
+    cards = db.session.execute(
+        delete(PaperCheckCard).where(PaperCheckCard.batch_id == batch.id)
+    ).rowcount
+    db.session.flush()
+    audit.record(actor, "paper.check_discard", batch, cards=cards, station=batch.station)
+    return cards
+
+
+def import_check_file(
+    batch: PaperBatch, data: bytes, actor, *, file_name: str | None
+) -> ParsedFile:
+    """Read a CSV file of the batch's cards, typed independently, as its check entry.
+
+    All or nothing, like an import: any error raises ImportRejected and nothing is written.
+    """
+    vote = _require_checking(batch)
+    _require_other(batch, actor)
+    if check_size(batch):
+        raise CheckNotEmpty
+    parsed = parse_ballot_file(data, batches.question_specs(vote))
+    if batch.file_sha256 is not None and parsed.sha256 == batch.file_sha256:
+        raise SameFile
+    if not parsed.ok:
+        raise ImportRejected(parsed.errors, parsed)
+    actor_id, now = getattr(actor, "id", None), utcnow()
+    rows = [
+        {"batch_id": batch.id, "serial": card.serial, "answers": _stored_answers(card),
+         "entered_by_id": actor_id, "created_at": now}
+        for card in parsed.cards
+    ]
+    # The file's serials are unique (the parser checks) and the entry was empty.
+    for start in range(0, len(rows), batches.CHUNK):
+        db.session.execute(insert(PaperCheckCard), rows[start:start + batches.CHUNK])
+    db.session.flush()
+    audit.record(actor, "paper.check_import", batch, cards=len(parsed.cards),
+                 file=file_name, sha256=parsed.sha256, station=batch.station)
+    return parsed
+
+
+# Corrections of the first entry ---------------------------------------------------------
+
+
+def add_first_card(batch: PaperBatch, serial: str, cells: Mapping[str, str | None],
+                   actor) -> Ballot:
+    """Add a card the first entry missed, while the batch waits for its check."""
+    _require_checking(batch)
+    ballot = batches.add_card(batch, serial, cells, status=CHECKING)
+    audit.record(actor, "paper.correct", batch, change="add", serial=ballot.serial)
+    return ballot
+
+
+def correct_first_card(batch: PaperBatch, ballot: Ballot, serial: str,
+                       cells: Mapping[str, str | None], actor) -> Ballot:
+    """Correct a card of the first entry, while the batch waits for its check."""
+    vote = _require_checking(batch)
+    before = ballot.serial, _plain(batches.card_answers(vote, ballot))
+    batches.update_card(batch, ballot, serial, cells, status=CHECKING)
+    audit.record(actor, "paper.correct", batch, change="update", serial=before[0],
+                 new_serial=ballot.serial, before=before[1],
+                 after=_plain(batches.card_answers(vote, ballot)))
+    return ballot
+
+
+def delete_first_card(batch: PaperBatch, ballot: Ballot, actor) -> None:
+    """Remove a card from the first entry, while the batch waits for its check."""
+    _require_checking(batch)
+    serial = ballot.serial
+    batches.delete_card(batch, ballot, status=CHECKING)
+    audit.record(actor, "paper.correct", batch, change="delete", serial=serial)
+
+
+def _plain(answers: dict[str, Answer]) -> dict[str, str]:
+    """Answers for the audit log: option code, "blank" or "invalid" per question."""
+    return {code: option if kind == "option" else kind for code, (kind, option) in answers.items()}
+
+
+def _own(batch: PaperBatch, batch_id: int) -> None:
+    if batch_id != batch.id:
+        raise ValueError("the card belongs to another batch")
+
+
+# Comparing and confirming ---------------------------------------------------------------
+
+
+def _first_entry(vote: Vote, batch: PaperBatch) -> dict[str, tuple[str, str, dict]]:
+    """Casefolded serial -> (serial, ballot id, answers) of the batch's ballots."""
+    codes = {o.id: o.code for q in vote.questions for o in q.options}
+    ballots = db.session.scalars(
+        select(Ballot).where(Ballot.batch_id == batch.id).options(joinedload(Ballot.answers))
+    ).unique()
+    entry = {}
+    for ballot in ballots:
+        by_question = {a.question_id: a for a in ballot.answers}
+        answers = {}
+        for question in vote.questions:
+            answer = by_question.get(question.id)
+            answers[question.code] = (
+                (answer.kind, codes.get(answer.option_id)) if answer else ("blank", None)
+            )
+        entry[ballot.serial.casefold()] = (ballot.serial, ballot.id, answers)
+    return entry
+
+
+def compare(batch: PaperBatch) -> Comparison:
+    """The two entries of a batch card by card (matched by serial, ignoring case): every
+    card missing on one side or answered differently, in serial order."""
+    vote = db.session.get(Vote, batch.vote_id)
+    first = _first_entry(vote, batch)
+    check = {card.serial.casefold(): (card.serial, card.id, check_answers(vote, card))
+             for card in check_cards_of(batch)}
+    codes = [question.code for question in vote.questions]
+    differences = []
+    for key in sorted(first.keys() | check.keys(), key=lambda k: (len(k), k)):
+        mine, theirs = first.get(key), check.get(key)
+        if mine is not None and theirs is not None and mine[2] == theirs[2]:
+            continue
+        kind = MISSING_IN_CHECK if theirs is None else MISSING_IN_FIRST if mine is None \
+            else DIFFERENT
+        answers = tuple(
+            (code, mine[2][code] if mine else None, theirs[2][code] if theirs else None)
+            for code in codes
+        )
+        differences.append(Difference(
+            serial=(mine or theirs)[0], kind=kind, ballot_id=mine[1] if mine else None,
+            check_card_id=theirs[1] if theirs else None, answers=answers,
+        ))
+    return Comparison(len(first), len(check), differences)
+
+
+def confirm(batch: PaperBatch, actor) -> int:
+    """Count a batch whose check entry agrees with it card by card; returns its cards.
+
+    Refused for the person who entered the batch, without a check entry, or while any
+    card differs (EntriesDiffer lists them).
+    """
+    _require_checking(batch)
+    _require_other(batch, actor)
+    comparison = compare(batch)
+    if not comparison.first_cards:
+        raise batches.EmptyBatch
+    if not comparison.check_cards:
+        raise EmptyCheck
+    if comparison.differences:
+        raise EntriesDiffer(comparison.differences)
+    checkers = sorted(filter(None, set(db.session.scalars(
+        select(PaperCheckCard.entered_by_id).where(PaperCheckCard.batch_id == batch.id)
+    ))))
+    batch.status = "counted"
+    batch.checked_at = utcnow()
+    batch.checked_by_id = getattr(actor, "id", None)
+    db.session.flush()
+    record_paper_tally(batch)
+    audit.record(actor, "paper.confirm", batch, cards=comparison.first_cards,
+                 station=batch.station, first_entry_by=batch.entered_by_id,
+                 check_entry_by=checkers)
+    return comparison.first_cards

@@ -1,0 +1,133 @@
+"""Forms for paper ballots: CSV upload and its confirmation, batches typed by hand, voiding."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, HiddenField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from ..models import Vote
+from .batches import STATION_MAX_LENGTH, invalid_shortcut, question_specs
+from .parse import SERIAL_MAX_LENGTH
+
+
+def _station():
+    return StringField(
+        _l("Station"),
+        validators=[
+            DataRequired(message=_l("Please name the station.")),
+            Length(max=STATION_MAX_LENGTH),
+        ],
+        description=_l("Where the cards were collected, e.g. Wochenmarkt or Rathaus."),
+    )
+
+
+def _collected_on():
+    return DateField(
+        _l("Date collected"),
+        validators=[InputRequired(message=_l("Please enter a date."))],
+    )
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("CSV file"),
+        validators=[FileRequired(message=_l("Please choose a file."))],
+        description=_l(
+            "Columns: serial, then one per question code; separated by comma or semicolon."
+        ),
+    )
+    station = _station()
+    collected_on = _collected_on()
+
+
+class CheckFileForm(FlaskForm):
+    """A CSV file of a batch's cards, typed independently, as its check entry."""
+
+    file = FileField(
+        _l("CSV file of the check entry"),
+        validators=[FileRequired(message=_l("Please choose a file."))],
+        description=_l(
+            "The same cards, typed again from the paper: serial, then one column per question."
+        ),
+    )
+
+
+class ConfirmImportForm(FlaskForm):
+    """The preview's confirmation: the file travels back in the page, so nothing is kept."""
+
+    content = HiddenField(validators=[DataRequired()])
+    sha256 = HiddenField(validators=[DataRequired(), Length(min=64, max=64)])
+    file_name = HiddenField()
+    station = HiddenField(validators=[DataRequired(), Length(max=STATION_MAX_LENGTH)])
+    collected_on = HiddenField(validators=[DataRequired()])
+
+
+class BatchForm(FlaskForm):
+    station = _station()
+    collected_on = _collected_on()
+
+
+class VoidForm(FlaskForm):
+    reason = StringField(
+        _l("Reason for voiding"),
+        validators=[DataRequired(message=_l("Please give a reason.")), Length(max=2000)],
+    )
+
+
+class _Required:
+    """Marks a field as required (label and input); the service checks it with the card."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        pass
+
+
+class CardForm(FlaskForm):
+    """A paper card: its number and one typed cell per question (added by card_form)."""
+
+    serial = StringField(
+        _l("Card number"),
+        validators=[_Required(), Length(max=SERIAL_MAX_LENGTH)],
+        render_kw={"autofocus": True, "autocomplete": "off"},
+    )
+
+    question_fields: list[tuple[str, str]] = []
+
+    def cells(self) -> dict[str, str]:
+        """Question code -> typed text."""
+        return {code: self[name].data or "" for code, name in self.question_fields}
+
+    def field_for(self, key: str):
+        """The field an error of the service belongs to ("serial" or a question code)."""
+        names = dict(self.question_fields)
+        return self[names[key]] if key in names else self.serial
+
+
+def question_field_name(code: str) -> str:
+    return f"q-{code}"
+
+
+def card_form(vote: Vote, **kwargs) -> CardForm:
+    """A card form with one text field per question of `vote`, its option codes as hint."""
+
+    class VoteCardForm(CardForm):
+        pass
+
+    names = []
+    for question, spec in zip(vote.questions, question_specs(vote), strict=True):
+        options = ", ".join(f"{option.code} {option.title}" for option in question.options)
+        hint = _l(
+            "%(options)s; leave empty = no answer; %(invalid)s = invalid",
+            options=options,
+            invalid=invalid_shortcut(spec).upper(),
+        )
+        name = question_field_name(question.code)
+        setattr(VoteCardForm, name, StringField(
+            question.title, validators=[Length(max=200)], description=hint,
+            render_kw={"autocomplete": "off"},
+        ))
+        names.append((question.code, name))
+    VoteCardForm.question_fields = names
+    return VoteCardForm(**kwargs)

@@ -1,0 +1,359 @@
+"""Staff pages for paper ballots: batch list, CSV import with preview, manual entry, voiding."""
+
+import base64
+import binascii
+import hashlib
+import zlib
+from datetime import date
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ...core.permissions import require
+from ...extensions import db
+from ...projects.services import local_today
+from .. import bp, services
+from . import batches
+from . import parse as paper
+from .forms import (
+    BatchForm,
+    ConfirmImportForm,
+    ImportForm,
+    VoidForm,
+    card_form,
+    question_field_name,
+)
+
+SOURCE_LABELS = {"manual": _l("typed in"), "csv": _l("CSV file")}
+BATCH_STATUS_LABELS = {
+    "open": _l("being entered"), "checking": _l("awaiting check"), "counted": _l("counted"),
+    "void": _l("void"),
+}
+
+
+@bp.context_processor
+def _labels():
+    return {"batch_status_labels": BATCH_STATUS_LABELS}
+PREVIEW_ROWS = 100  # cards shown in the preview; the counts cover all of them
+RECENT_CARDS = 10
+# The confirmation form carries the file compressed; never unpack more than the parser reads.
+MAX_PACKED_FILE = paper.MAX_FILE_BYTES + 1
+
+
+def pack_file(data: bytes) -> str:
+    """The file for the preview's hidden field: zlib-compressed, base64."""
+    return base64.b64encode(zlib.compress(data, 6)).decode("ascii")
+
+
+def unpack_file(text: str) -> bytes:
+    """The file back from the hidden field; ValueError if it is not one of ours."""
+    try:
+        packed = base64.b64decode(text, validate=True)
+        inflater = zlib.decompressobj()
+        data = inflater.decompress(packed, MAX_PACKED_FILE)
+    except (binascii.Error, zlib.error) as error:
+        raise ValueError("not a packed file") from error
+    if inflater.unconsumed_tail or not inflater.eof:
+        raise ValueError("packed file too large or cut off")
+    return data
+
+
+def _vote_or_404(slug: str):
+    return services.get_vote(slug) or abort(404)
+
+
+def _batch_or_404(vote, batch_id: int):
+    return batches.get_batch(vote, batch_id) or abort(404)
+
+
+def _void_form(batch_id: int) -> VoidForm:
+    return VoidForm(prefix=f"void-{batch_id}")
+
+
+def _not_open_message() -> str:
+    return _("Paper ballots can be entered only while the vote is open.")
+
+
+def _closed_message() -> str:
+    return _("This batch is no longer open; its cards cannot change.")
+
+
+def _render_list(vote, failed: tuple[int, VoidForm] | None = None):
+    summaries = batches.batch_summaries(vote)
+    void_forms = {
+        item.batch.id: failed[1] if failed and failed[0] == item.batch.id else _void_form(
+            item.batch.id)
+        for item in summaries if item.batch.status != "void"
+    }
+    totals = {
+        status: sum(item.ballots for item in summaries if item.batch.status == status)
+        for status in ("open", "checking", "counted", "void")
+    }
+    return render_template(
+        "votes/batches/list.html", vote=vote, summaries=summaries, void_forms=void_forms,
+        failed_form=failed[1] if failed else None, totals=totals,
+        accepting=services.phase(vote) == "open", source_labels=SOURCE_LABELS,
+    )
+
+
+@bp.route("/manage/votes/<slug>/batches")
+@require("manage_projects")
+def batch_list(slug: str):
+    return _render_list(_vote_or_404(slug))
+
+
+# CSV import -----------------------------------------------------------------------------
+
+
+def _import_problem(error: batches.BatchError) -> str:
+    if isinstance(error, batches.DuplicateFile):
+        return _("This file was already imported into this vote; a file counts once.")
+    if isinstance(error, batches.InvalidStation):
+        return _("Please name the station (at most 120 characters).")
+    return _not_open_message()
+
+
+def _render_preview(vote, data, parsed, errors, *, file_name, station, collected_on):
+    """The file's cards, counts and errors; the confirmation only if there are no errors."""
+    confirm = None
+    if not errors:
+        confirm = ConfirmImportForm(formdata=None, data={
+            "content": pack_file(data), "sha256": parsed.sha256,
+            "file_name": file_name, "station": station,
+            "collected_on": collected_on.isoformat(),
+        })
+    return render_template(
+        "votes/batches/preview.html", vote=vote, parsed=parsed, errors=errors,
+        counts=parsed.counts(), rows=parsed.cards[:PREVIEW_ROWS],
+        file_name=file_name, station=station, collected_on=collected_on, confirm=confirm,
+    )
+
+
+@bp.route("/manage/votes/<slug>/batches/import", methods=["GET", "POST"])
+@require("manage_projects")
+def batch_import(slug: str):
+    """Upload a CSV file and preview it; nothing is stored until the preview is confirmed."""
+    vote = _vote_or_404(slug)
+    form = ImportForm()
+    if not form.is_submitted():
+        form.collected_on.data = local_today()
+    if form.validate_on_submit():
+        data = paper.read_limited(form.file.data)
+        file_name = (form.file.data.filename or "")[: batches.FILE_NAME_MAX_LENGTH]
+        context = {"file_name": file_name, "station": form.station.data,
+                   "collected_on": form.collected_on.data}
+        try:
+            _batch, parsed = batches.import_batch(
+                vote, data, entered_by=current_user, dry_run=True, **context
+            )
+        except batches.ImportRejected as error:
+            return _render_preview(vote, data, error.parsed, error.errors, **context)
+        except (batches.DuplicateFile, batches.InvalidStation, batches.VoteNotAcceptingPaper) as e:
+            field = form.station if isinstance(e, batches.InvalidStation) else form.file
+            field.errors.append(_import_problem(e))
+        else:
+            return _render_preview(vote, data, parsed, [], **context)
+    return render_template("votes/batches/import.html", vote=vote, form=form)
+
+
+@bp.route("/manage/votes/<slug>/batches/import/confirm", methods=["POST"])
+@require("manage_projects")
+def batch_import_confirm(slug: str):
+    """Import the previewed file, if it is still the same file and still without errors."""
+    # The file travels in a form field; allow it up to the request's own limit.
+    request.max_form_memory_size = current_app.config["MAX_CONTENT_LENGTH"]
+    vote = _vote_or_404(slug)
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        data = unpack_file(form.content.data)
+        collected_on = date.fromisoformat(form.collected_on.data)
+    except ValueError:
+        abort(400)
+    if hashlib.sha256(data).hexdigest() != form.sha256.data:
+        flash(_("The file changed after the preview, so nothing was imported. "
+                "Please upload it again."), "error")
+        return redirect(url_for(".batch_import", slug=slug))
+    context = {"file_name": form.file_name.data, "station": form.station.data,
+               "collected_on": collected_on}
+    try:
+        batch, parsed = batches.import_batch(vote, data, entered_by=current_user, **context)
+    except batches.ImportRejected as error:
+        db.session.rollback()
+        return _render_preview(vote, data, error.parsed, error.errors, **context)
+    except batches.BatchError as error:
+        db.session.rollback()
+        flash(_import_problem(error), "error")
+        return redirect(url_for(".batch_list", slug=slug))
+    db.session.commit()
+    if batch.status == "checking":
+        flash(_("%(count)d cards from “%(file)s” were imported. They count once another staff "
+                "member has entered them again and both entries agree.",
+                count=len(parsed.cards), file=batch.file_name or ""), "success")
+    else:
+        flash(_("%(count)d cards from “%(file)s” were imported and counted.",
+                count=len(parsed.cards), file=batch.file_name or ""), "success")
+    return redirect(url_for(".batch_list", slug=slug))
+
+
+# Manual entry ---------------------------------------------------------------------------
+
+
+@bp.route("/manage/votes/<slug>/batches/new", methods=["GET", "POST"])
+@require("manage_projects")
+def batch_new(slug: str):
+    vote = _vote_or_404(slug)
+    form = BatchForm()
+    if not form.is_submitted():
+        form.collected_on.data = local_today()
+    if form.validate_on_submit():
+        try:
+            batch = batches.open_batch(
+                vote, form.station.data, form.collected_on.data, current_user
+            )
+        except batches.InvalidStation as error:
+            form.station.errors.append(_import_problem(error))
+        except batches.VoteNotAcceptingPaper:
+            flash(_not_open_message(), "error")
+            return redirect(url_for(".batch_list", slug=slug))
+        else:
+            db.session.commit()
+            return redirect(url_for(".batch_cards", slug=slug, batch_id=batch.id))
+    return render_template("votes/batches/new.html", vote=vote, form=form)
+
+
+def _save_card(vote, batch, form, ballot=None) -> bool:
+    """Add or correct a card from the form; errors go onto the form's fields."""
+    try:
+        if ballot is None:
+            ballot = batches.add_card(batch, form.serial.data, form.cells())
+        else:
+            batches.update_card(batch, ballot, form.serial.data, form.cells())
+    except batches.CardRejected as error:
+        for key, problem in error.errors.items():
+            form.field_for(key).errors.append(problem.message)
+        return False
+    db.session.commit()
+    flash(_("Card %(serial)s saved.", serial=ballot.serial), "success")
+    return True
+
+
+def _refuse_closed(vote, batch):
+    """Where a change to a batch that is not open (or a vote that closed) lands."""
+    message = _closed_message() if batch.status != "open" else _not_open_message()
+    flash(message, "error")
+    return redirect(url_for(".batch_cards", slug=vote.slug, batch_id=batch.id))
+
+
+@bp.route("/manage/votes/<slug>/batches/<int:batch_id>", methods=["GET", "POST"])
+@require("manage_projects")
+def batch_cards(slug: str, batch_id: int):
+    """One card per screen: type it, press Enter, the next empty card follows."""
+    vote = _vote_or_404(slug)
+    batch = _batch_or_404(vote, batch_id)
+    form = card_form(vote)
+    if form.validate_on_submit():
+        try:
+            if _save_card(vote, batch, form):
+                return redirect(url_for(".batch_cards", slug=slug, batch_id=batch.id))
+        except (batches.BatchClosed, batches.VoteNotAcceptingPaper):
+            return _refuse_closed(vote, batch)
+    show_all = request.args.get("all") == "1"
+    return render_template(
+        "votes/batches/cards.html", vote=vote, batch=batch, form=form,
+        count=batches.batch_size(batch), show_all=show_all,
+        cards=batches.cards_of(batch, None if show_all else RECENT_CARDS),
+        card_answers=batches.card_answers, accepting=services.phase(vote) == "open",
+        source_labels=SOURCE_LABELS,
+    )
+
+
+def _card_or_404(batch, ballot_id: str):
+    return batches.get_card(batch, ballot_id) or abort(404)
+
+
+@bp.route("/manage/votes/<slug>/batches/<int:batch_id>/cards/<ballot_id>/edit",
+          methods=["GET", "POST"])
+@require("manage_projects")
+def batch_card_edit(slug: str, batch_id: int, ballot_id: str):
+    vote = _vote_or_404(slug)
+    batch = _batch_or_404(vote, batch_id)
+    ballot = _card_or_404(batch, ballot_id)
+    if batch.status != "open":
+        return _refuse_closed(vote, batch)
+    typed = {question_field_name(code): text
+             for code, text in batches.typed_cells(vote, ballot).items()}
+    form = card_form(vote, data={"serial": ballot.serial, **typed})
+    if form.validate_on_submit():
+        try:
+            if _save_card(vote, batch, form, ballot):
+                return redirect(url_for(".batch_cards", slug=slug, batch_id=batch.id))
+        except (batches.BatchClosed, batches.VoteNotAcceptingPaper):
+            return _refuse_closed(vote, batch)
+    return render_template("votes/batches/card_edit.html", vote=vote, batch=batch, form=form,
+                           ballot=ballot)
+
+
+@bp.route("/manage/votes/<slug>/batches/<int:batch_id>/cards/<ballot_id>/delete",
+          methods=["POST"])
+@require("manage_projects")
+def batch_card_delete(slug: str, batch_id: int, ballot_id: str):
+    vote = _vote_or_404(slug)
+    batch = _batch_or_404(vote, batch_id)
+    ballot = _card_or_404(batch, ballot_id)
+    serial = ballot.serial
+    try:
+        batches.delete_card(batch, ballot)
+    except (batches.BatchClosed, batches.VoteNotAcceptingPaper):
+        return _refuse_closed(vote, batch)
+    db.session.commit()
+    flash(_("Card %(serial)s deleted.", serial=serial), "success")
+    return redirect(url_for(".batch_cards", slug=slug, batch_id=batch.id))
+
+
+@bp.route("/manage/votes/<slug>/batches/<int:batch_id>/close", methods=["POST"])
+@require("manage_projects")
+def batch_close(slug: str, batch_id: int):
+    """Close a batch typed by hand: from now on its cards count."""
+    vote = _vote_or_404(slug)
+    batch = _batch_or_404(vote, batch_id)
+    try:
+        cards = batches.close_batch(batch, current_user)
+    except batches.EmptyBatch:
+        flash(_("This batch has no cards yet. Enter cards, or void the batch."), "error")
+        return redirect(url_for(".batch_cards", slug=slug, batch_id=batch.id))
+    except (batches.BatchClosed, batches.VoteNotAcceptingPaper):
+        return _refuse_closed(vote, batch)
+    db.session.commit()
+    if batch.status == "checking":
+        flash(_("The batch from %(station)s is closed. Its %(count)d cards count once another "
+                "staff member has entered them again and both entries agree.",
+                station=batch.station, count=cards), "success")
+    else:
+        flash(_("The batch from %(station)s is closed; its %(count)d cards now count.",
+                station=batch.station, count=cards), "success")
+    return redirect(url_for(".batch_list", slug=slug))
+
+
+@bp.route("/manage/votes/<slug>/batches/<int:batch_id>/void", methods=["POST"])
+@require("manage_projects")
+def batch_void(slug: str, batch_id: int):
+    """Take a batch out of the result, with a reason; it stays listed."""
+    vote = _vote_or_404(slug)
+    batch = _batch_or_404(vote, batch_id)
+    form = _void_form(batch.id)
+    if not form.validate_on_submit():
+        return _render_list(vote, failed=(batch.id, form))
+    try:
+        batches.void_batch(batch, current_user, form.reason.data)
+    except batches.AlreadyVoid:
+        flash(_("This batch is already void."), "error")
+        return redirect(url_for(".batch_list", slug=slug))
+    db.session.commit()
+    flash(_("The batch from %(station)s is void and no longer counts.", station=batch.station),
+          "success")
+    return redirect(url_for(".batch_list", slug=slug))
+

@@ -1,0 +1,1 @@
+"""Results: the tally of all channels, its page, JSON, CSV and command."""

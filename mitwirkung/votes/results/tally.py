@@ -1,0 +1,202 @@
+"""Results: online counts from the running tallies, paper counts from counted batches."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import String, case, cast, delete, func, insert, select
+
+from ...extensions import db
+from ..models import Ballot, BallotAnswer, OnlineTally, PaperBatch, PaperTally, Vote
+from ..services import phase
+
+
+@dataclass
+class ChoiceCount:
+    online: int = 0
+    paper: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.online + self.paper
+
+
+@dataclass
+class OptionResult:
+    code: str
+    title: str
+    count: ChoiceCount
+    percent: float  # of the valid answers to its question
+
+
+@dataclass
+class QuestionResult:
+    code: str
+    title: str
+    options: list[OptionResult]
+    blank: ChoiceCount
+    invalid: ChoiceCount
+
+    @property
+    def valid(self) -> int:
+        return sum(option.count.total for option in self.options)
+
+    @property
+    def leader(self) -> OptionResult | None:
+        """The option with most votes, if exactly one has most."""
+        ranked = sorted(self.options, key=lambda option: option.count.total, reverse=True)
+        if not ranked or ranked[0].count.total == 0:
+            return None
+        if len(ranked) > 1 and ranked[1].count.total == ranked[0].count.total:
+            return None
+        return ranked[0]
+
+
+@dataclass
+class BatchResult:
+    batch: PaperBatch
+    ballots: int
+
+
+@dataclass
+class Results:
+    vote: Vote
+    phase: str
+    online_ballots: int
+    paper_ballots: int
+    questions: list[QuestionResult]
+    batches: list[BatchResult] = field(default_factory=list)
+
+    @property
+    def total_ballots(self) -> int:
+        return self.online_ballots + self.paper_ballots
+
+
+def tally(vote: Vote) -> Results:
+    """Count a vote's ballots per question and option, online and paper apart."""
+    online = _online_counts(vote)
+    paper = _paper_counts(vote)
+    batches = _batches(vote)
+    questions = []
+    for question in vote.questions:
+        def count(key, q=question.id):
+            return ChoiceCount(online[q].get(key, 0), paper[q].get(key, 0))
+
+        counts = [(option, count(str(option.id))) for option in question.options]
+        valid = sum(c.total for _option, c in counts)
+        options = [
+            OptionResult(o.code, o.title, c, round(100 * c.total / valid, 1) if valid else 0.0)
+            for o, c in counts
+        ]
+        questions.append(QuestionResult(
+            question.code, question.title, options, count("blank"), count("invalid")
+        ))
+    first = vote.questions[0].id if vote.questions else None
+    online_ballots = sum(online[first].values()) if first else 0
+    paper_ballots = sum(b.ballots for b in batches if b.batch.status == "counted")
+    return Results(vote, phase(vote), online_ballots, paper_ballots, questions, batches)
+
+
+def as_json(results: Results) -> dict:
+    """The public JSON shape (PRODUCT.md contract)."""
+    return {
+        "vote": results.vote.slug,
+        "status": "closed" if results.phase == "closed" else "open",
+        "ballots": {"online": results.online_ballots, "paper": results.paper_ballots},
+        "questions": [
+            {
+                "code": q.code,
+                "title": q.title,
+                "blank": q.blank.total,
+                "invalid": q.invalid.total,
+                "options": [
+                    {"code": o.code, "title": o.title, "online": o.count.online,
+                     "paper": o.count.paper, "total": o.count.total}
+                    for o in q.options
+                ],
+            }
+            for q in results.questions
+        ],
+    }
+
+
+def _online_counts(vote: Vote) -> dict[int, dict[str, int]]:
+    ids = [question.id for question in vote.questions]
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    if not ids:
+        return counts
+    rows = db.session.execute(
+        select(OnlineTally.question_id, OnlineTally.choice, func.sum(OnlineTally.count))
+        .where(OnlineTally.question_id.in_(ids))
+        .group_by(OnlineTally.question_id, OnlineTally.choice)
+    )
+    for question_id, choice, n in rows:
+        counts[question_id][choice] = int(n)
+    return counts
+
+
+def _paper_counts(vote: Vote) -> dict[int, dict[str, int]]:
+    """Totals of the counted batches, from their tallies (see record_paper_tally)."""
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = db.session.execute(
+        select(PaperTally.question_id, PaperTally.choice, func.sum(PaperTally.count))
+        .join(PaperBatch, PaperBatch.id == PaperTally.batch_id)
+        .where(PaperBatch.vote_id == vote.id, PaperBatch.status == "counted")
+        .group_by(PaperTally.question_id, PaperTally.choice)
+    )
+    for question_id, choice, n in rows:
+        counts[question_id][choice] = int(n)
+    return counts
+
+
+def record_paper_tally(batch: PaperBatch) -> None:
+    """Store a batch's totals when it starts to count; its cards are fixed from then on."""
+    choice = case((BallotAnswer.kind == "option", cast(BallotAnswer.option_id, String)),
+                  else_=BallotAnswer.kind)
+    rows = db.session.execute(
+        select(BallotAnswer.question_id, choice, func.count())
+        .join(Ballot, Ballot.id == BallotAnswer.ballot_id)
+        .where(Ballot.batch_id == batch.id)
+        .group_by(BallotAnswer.question_id, choice)
+    ).all()
+    db.session.execute(delete(PaperTally).where(PaperTally.batch_id == batch.id))
+    if rows:
+        db.session.execute(insert(PaperTally), [
+            {"batch_id": batch.id, "question_id": question_id, "choice": key, "count": n}
+            for question_id, key, n in rows
+        ])
+
+
+def _batches(vote: Vote) -> list[BatchResult]:
+    sizes = dict(db.session.execute(
+        select(Ballot.batch_id, func.count())
+        .join(PaperBatch, PaperBatch.id == Ballot.batch_id)
+        .where(PaperBatch.vote_id == vote.id)
+        .group_by(Ballot.batch_id)
+    ).all())
+    batches = db.session.scalars(
+        select(PaperBatch)
+        .where(PaperBatch.vote_id == vote.id)
+        .order_by(PaperBatch.collected_on, PaperBatch.id)
+    )
+    return [BatchResult(batch, sizes.get(batch.id, 0)) for batch in batches]
+
+
+RESULT_COLUMNS = (_l("Question"), _l("Option"), _l("Title"), _l("online"), _l("paper"),
+                  _l("total"), _l("Share (%)"))
+
+
+def result_rows(results: Results) -> list[tuple]:
+    """One row per option, then blank and invalid per question, for CSV: in the locale's
+    words, so a German spreadsheet reads "leer" and "ungültig"."""
+    rows: list[tuple] = [tuple(str(column) for column in RESULT_COLUMNS)]
+    blank, invalid = _("blank"), _("invalid")
+    for q in results.questions:
+        for o in q.options:
+            rows.append((q.code, o.code, o.title, o.count.online, o.count.paper, o.count.total,
+                         o.percent))
+        rows.append((q.code, blank, "", q.blank.online, q.blank.paper, q.blank.total, None))
+        rows.append((q.code, invalid, "", q.invalid.online, q.invalid.paper, q.invalid.total,
+                     None))
+    return rows

@@ -1,0 +1,1 @@
+"""Setting up a vote (staff): the vote, its questions and their options, publishing."""

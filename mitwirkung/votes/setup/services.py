@@ -1,0 +1,453 @@
+"""Setting up a vote (staff): the vote itself, its questions and their options.
+
+Questions and options are locked once the first ballot exists, because a changed option
+would change what earlier voters chose; the vote's dates, texts and results visibility can
+still move. Double entry is fixed once a paper batch exists (void ones aside), so a batch is
+never caught between the two ways of counting. Operations add and flush; the calling view
+commits once.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+
+from ...core import audit, uploads
+from ...extensions import db
+from .. import services
+from ..models import VISIBILITIES, Option, PaperBatch, Question, Vote
+
+LOCAL_ZONE = ZoneInfo("Europe/Berlin")
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG_MAX = 80
+# /manage/votes/new is the form for a new vote, so no vote may be called "new".
+RESERVED_SLUGS = frozenset({"new"})
+QUESTION_CODE_PATTERN = r"^[a-z0-9_-]+$"
+QUESTION_CODE_MAX = 32
+OPTION_CODE_PATTERN = r"^[A-Za-z0-9]+$"
+OPTION_CODE_MAX = 8
+# Column and cell words of the paper-ballot CSV that a code or title must not take over.
+RESERVED_QUESTION_CODES = frozenset({"serial"})
+RESERVED_OPTION_WORDS = frozenset({"ungültig", "invalid"})
+
+
+class SetupError(Exception):
+    """A setup change was refused; the view turns it into a form error or message."""
+
+
+class VoteLocked(SetupError):
+    """Ballots exist: questions, options and the slug can no longer change."""
+
+
+class DoubleEntryLocked(SetupError):
+    """Paper batches exist: double entry can no longer be switched on or off."""
+
+
+class SlugTaken(SetupError):
+    """Another vote already uses this web address."""
+
+
+class CodeTaken(SetupError):
+    """Another question of the vote, or option of the question, already uses this code."""
+
+
+class ReservedCode(SetupError):
+    """The code is the paper-ballot CSV's card-number column."""
+
+
+class AmbiguousOption(SetupError):
+    """A paper-ballot cell could not tell this option from another one (or from 'invalid');
+    `field` is "code" or "title"."""
+
+    def __init__(self, field: str):
+        super().__init__(field)
+        self.field = field
+
+
+class InvalidWindow(SetupError):
+    """The vote would close before (or when) it opens."""
+
+
+class InvalidVisibility(SetupError):
+    pass
+
+
+class AlreadyPublished(SetupError):
+    pass
+
+
+class NotReady(SetupError):
+    """The vote cannot be published yet; `problems` says why.
+
+    Each problem is ("no_questions", None) or ("too_few_options", question).
+    """
+
+    def __init__(self, problems: list[tuple[str, Question | None]]):
+        super().__init__(problems)
+        self.problems = problems
+
+
+class StillNeeded(SetupError):
+    """Deleting this would leave a published vote without a question, or a question of a
+    published vote with fewer than two options."""
+
+
+# Time ----------------------------------------------------------------------------------
+
+
+def local_to_utc(moment: datetime) -> datetime:
+    """A naive Europe/Berlin time as typed by staff -> naive UTC as stored."""
+    return moment.replace(tzinfo=LOCAL_ZONE).astimezone(UTC).replace(tzinfo=None)
+
+
+def utc_to_local(moment: datetime) -> datetime:
+    """A stored naive UTC time -> naive Europe/Berlin time for a datetime-local input."""
+    return moment.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).replace(tzinfo=None)
+
+
+# Votes ---------------------------------------------------------------------------------
+
+
+def is_locked(vote: Vote) -> bool:
+    """Questions, options and the slug are fixed once the first ballot exists."""
+    return services.ballots_exist(vote)
+
+
+def double_entry_locked(vote: Vote) -> bool:
+    """Double entry is fixed once the vote has a paper batch that is not void."""
+    return vote.id is not None and bool(db.session.scalar(select(exists().where(
+        PaperBatch.vote_id == vote.id, PaperBatch.status != "void"
+    ))))
+
+
+def create_vote(
+    project,
+    actor,
+    *,
+    slug: str,
+    title: str,
+    description: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    results_visibility: str,
+    double_entry: bool = False,
+) -> Vote:
+    """Create a draft vote of `project`; times are naive UTC."""
+    slug = slug.strip().lower()
+    _check_window(opens_at, closes_at)
+    _check_visibility(results_visibility)
+    if _slug_in_use(slug, vote_id=None):
+        raise SlugTaken(slug)
+    vote = Vote(
+        project_id=project.id,
+        slug=slug,
+        title=title.strip(),
+        description=description,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        results_visibility=results_visibility,
+        double_entry=bool(double_entry),
+        status="draft",
+        created_by_id=getattr(actor, "id", None),
+    )
+    with _unique_guard(SlugTaken):
+        db.session.add(vote)
+    audit.record(actor, "vote.create", vote, slug=vote.slug, project_id=project.id)
+    return vote
+
+
+def update_vote(
+    vote: Vote,
+    actor,
+    *,
+    slug: str,
+    title: str,
+    description: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    results_visibility: str,
+    double_entry: bool | None = None,
+) -> Vote:
+    """Change a vote's texts, window and visibility; the slug only while no ballot exists,
+    double entry (None: unchanged) only while no paper batch exists."""
+    slug = slug.strip().lower()
+    _check_window(opens_at, closes_at)
+    _check_visibility(results_visibility)
+    if slug != vote.slug:
+        _ensure_unlocked(vote)
+        if _slug_in_use(slug, vote_id=vote.id):
+            raise SlugTaken(slug)
+    double_entry = vote.double_entry if double_entry is None else bool(double_entry)
+    if double_entry != vote.double_entry and double_entry_locked(vote):
+        raise DoubleEntryLocked()
+    changed = sorted(
+        name
+        for name, value in (
+            ("slug", slug),
+            ("title", title.strip()),
+            ("description", description),
+            ("opens_at", opens_at),
+            ("closes_at", closes_at),
+            ("results_visibility", results_visibility),
+            ("double_entry", double_entry),
+        )
+        if getattr(vote, name) != value
+    )
+    with _unique_guard(SlugTaken):
+        vote.slug = slug
+        vote.title = title.strip()
+        vote.description = description
+        vote.opens_at, vote.closes_at = opens_at, closes_at
+        vote.results_visibility = results_visibility
+        vote.double_entry = double_entry
+    audit.record(actor, "vote.update", vote, slug=vote.slug, changed=changed)
+    return vote
+
+
+def publish_vote(vote: Vote, actor) -> Vote:
+    """Make a draft vote public; it needs a question and two options for each question."""
+    if vote.status != "draft":
+        raise AlreadyPublished()
+    problems = readiness_problems(vote)
+    if problems:
+        raise NotReady(problems)
+    vote.status = "published"
+    db.session.flush()
+    audit.record(actor, "vote.publish", vote, slug=vote.slug)
+    return vote
+
+
+def readiness_problems(vote: Vote) -> list[tuple[str, Question | None]]:
+    """What keeps `vote` from being published; empty when it is ready."""
+    if not vote.questions:
+        return [("no_questions", None)]
+    return [("too_few_options", q) for q in vote.questions if len(q.options) < 2]
+
+
+def _check_window(opens_at: datetime, closes_at: datetime) -> None:
+    if closes_at <= opens_at:
+        raise InvalidWindow()
+
+
+def _check_visibility(visibility: str) -> None:
+    if visibility not in VISIBILITIES:
+        raise InvalidVisibility(visibility)
+
+
+def _slug_in_use(slug: str, vote_id: int | None) -> bool:
+    if slug in RESERVED_SLUGS:
+        return True
+    query = select(Vote.id).where(Vote.slug == slug)
+    if vote_id is not None:
+        query = query.where(Vote.id != vote_id)
+    return db.session.scalar(query) is not None
+
+
+# Questions -----------------------------------------------------------------------------
+
+
+def add_question(
+    vote: Vote, actor, *, code: str, title: str, help_text: str, position: int | None = None
+) -> Question:
+    """Add a question to an unlocked vote; without a position it goes last."""
+    _ensure_unlocked(vote)
+    code = _checked_question_code(vote, code, question_id=None)
+    if position is None:
+        position = max((q.position for q in vote.questions), default=0) + 1
+    question = Question(
+        code=code, title=title.strip(), help_text=help_text.strip(), position=position
+    )
+    with _unique_guard(CodeTaken):
+        vote.questions.append(question)
+    audit.record(actor, "vote.question_add", vote, question_id=question.id, code=code)
+    return question
+
+
+def update_question(
+    question: Question,
+    actor,
+    *,
+    code: str,
+    title: str,
+    help_text: str,
+    position: int | None = None,
+) -> Question:
+    """Change a question of an unlocked vote."""
+    vote = question.vote
+    _ensure_unlocked(vote)
+    code = _checked_question_code(vote, code, question_id=question.id)
+    with _unique_guard(CodeTaken):
+        question.code = code
+        question.title = title.strip()
+        question.help_text = help_text.strip()
+        if position is not None:
+            question.position = position
+    audit.record(actor, "vote.question_update", vote, question_id=question.id, code=code)
+    return question
+
+
+def delete_question(question: Question, actor) -> None:
+    """Remove a question and its options (and their images) from an unlocked vote."""
+    vote = question.vote
+    _ensure_unlocked(vote)
+    if vote.status == "published" and len(vote.questions) <= 1:
+        raise StillNeeded()
+    images = [option.image for option in question.options if option.image]
+    audit.record(actor, "vote.question_delete", vote, question_id=question.id, code=question.code)
+    vote.questions.remove(question)
+    db.session.flush()
+    for name in images:
+        uploads.delete(name)
+
+
+def _checked_question_code(vote: Vote, code: str, question_id: int | None) -> str:
+    code = code.strip().lower()
+    if code in RESERVED_QUESTION_CODES:
+        raise ReservedCode(code)
+    if any(q.code == code and q.id != question_id for q in vote.questions):
+        raise CodeTaken(code)
+    return code
+
+
+# Options -------------------------------------------------------------------------------
+
+
+def add_option(
+    question: Question,
+    actor,
+    *,
+    code: str,
+    title: str,
+    text: str,
+    image_alt: str,
+    image=None,
+    position: int | None = None,
+) -> Option:
+    """Add an option to a question of an unlocked vote; an uploaded image is re-encoded."""
+    vote = question.vote
+    _ensure_unlocked(vote)
+    code, title = _checked_option(question, code, title, option_id=None)
+    if position is None:
+        position = max((o.position for o in question.options), default=0) + 1
+    stored = uploads.save_image(image) if image is not None else None
+    option = Option(
+        code=code,
+        title=title,
+        text=text.strip(),
+        image=stored,
+        image_alt=image_alt.strip() if stored else "",
+        position=position,
+    )
+    with _unique_guard(CodeTaken, stored):
+        question.options.append(option)
+    audit.record(
+        actor, "vote.option_add", vote, question_id=question.id, option_id=option.id, code=code
+    )
+    return option
+
+
+def update_option(
+    option: Option,
+    actor,
+    *,
+    code: str,
+    title: str,
+    text: str,
+    image_alt: str,
+    image=None,
+    remove_image: bool = False,
+    position: int | None = None,
+) -> Option:
+    """Change an option of an unlocked vote; a new image replaces the old one."""
+    question = option.question
+    vote = question.vote
+    _ensure_unlocked(vote)
+    code, title = _checked_option(question, code, title, option_id=option.id)
+    old_image = option.image
+    new_image = uploads.save_image(image) if image is not None else None
+    with _unique_guard(CodeTaken, new_image):
+        option.code = code
+        option.title = title
+        option.text = text.strip()
+        if new_image or remove_image:
+            option.image = new_image
+        option.image_alt = image_alt.strip() if option.image else ""
+        if position is not None:
+            option.position = position
+    if old_image and old_image != option.image:
+        uploads.delete(old_image)
+    audit.record(
+        actor, "vote.option_update", vote, question_id=question.id, option_id=option.id, code=code
+    )
+    return option
+
+
+def delete_option(option: Option, actor) -> None:
+    """Remove an option (and its image) from a question of an unlocked vote."""
+    question = option.question
+    vote = question.vote
+    _ensure_unlocked(vote)
+    if vote.status == "published" and len(question.options) <= 2:
+        raise StillNeeded()
+    audit.record(
+        actor,
+        "vote.option_delete",
+        vote,
+        question_id=question.id,
+        option_id=option.id,
+        code=option.code,
+    )
+    image = option.image
+    question.options.remove(option)
+    db.session.flush()
+    uploads.delete(image)
+
+
+def _checked_option(
+    question: Question, code: str, title: str, option_id: int | None
+) -> tuple[str, str]:
+    """The code upper-cased and the title stripped, once neither clashes on a paper card.
+
+    A paper cell names an option by code or title, ignoring case, so each word may
+    stand for one option only.
+    """
+    code, title = code.strip().upper(), title.strip()
+    others = [o for o in question.options if o.id != option_id]
+    if any(o.code == code for o in others):
+        raise CodeTaken(code)
+    if code.casefold() in RESERVED_OPTION_WORDS or any(
+        code.casefold() == o.title.casefold() for o in others
+    ):
+        raise AmbiguousOption("code")
+    taken = {o.code.casefold() for o in others} | {o.title.casefold() for o in others}
+    if title.casefold() in taken | RESERVED_OPTION_WORDS:
+        raise AmbiguousOption("title")
+    return code, title
+
+
+# Shared --------------------------------------------------------------------------------
+
+
+def _ensure_unlocked(vote: Vote) -> None:
+    """Refuse to change questions and options once a ballot exists. The vote's row is locked
+    first: every ballot's insert checks its foreign key to that row, which on PostgreSQL
+    takes a key-share lock, so no first ballot can slip in between this check and the
+    change. (SQLite runs one writer at a time anyway and ignores FOR UPDATE.)"""
+    db.session.execute(select(Vote.id).where(Vote.id == vote.id).with_for_update())
+    if is_locked(vote):
+        raise VoteLocked()
+
+
+@contextmanager
+def _unique_guard(error: type[SetupError], stored_image: str | None = None) -> Iterator[None]:
+    # The unique constraints decide when two staff members pick the same slug or code at
+    # once; the savepoint undoes the change, so nothing half-written is left behind.
+    try:
+        with db.session.begin_nested():
+            yield
+    except IntegrityError as exc:
+        uploads.delete(stored_image)
+        raise error() from exc

@@ -1,0 +1,309 @@
+"""Staff pages to set up a vote: the vote, its questions and their options, and publishing."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from ...core.image_fields import image_upload_message
+from ...core.permissions import require
+from ...core.uploads import UploadRejected
+from ...core.urls import id_arg
+from ...extensions import db
+from ...projects.models import Project
+from ...projects.services import all_projects
+from .. import bp, services
+from ..models import Option, Question, Vote
+from . import services as setup
+from .forms import NewVoteForm, OptionForm, QuestionForm, VoteForm
+
+
+def _vote_or_404(slug: str) -> Vote:
+    return services.get_vote(slug) or abort(404)
+
+
+def _question_or_404(vote: Vote, question_id: int) -> Question:
+    for question in vote.questions:
+        if question.id == question_id:
+            return question
+    abort(404)
+
+
+def _option_or_404(question: Question, option_id: int) -> Option:
+    for option in question.options:
+        if option.id == option_id:
+            return option
+    abort(404)
+
+
+def _locked_page(vote: Vote):
+    """Questions and options of a vote with ballots are refused with a page that says why."""
+    return render_template("votes/manage/locked.html", vote=vote), 403
+
+
+def _back(vote: Vote, anchor: str | None = None):
+    return redirect(url_for("votes.manage", slug=vote.slug, _anchor=anchor))
+
+
+def _window_message() -> str:
+    return _("The closing time must be after the opening time.")
+
+
+def _slug_message() -> str:
+    return _("Another vote already uses this web address.")
+
+
+# Votes ---------------------------------------------------------------------------------
+
+
+@bp.route("/manage/votes/new", methods=["GET", "POST"])
+@require("manage_projects")
+def new():
+    project_id = id_arg("project")
+    if "project" in request.args and db.session.get(Project, project_id or 0) is None:
+        abort(404)
+    form = NewVoteForm(project_id=project_id)
+    form.project_id.choices = [SelectChoice(0, _("Choose a project"))] + [
+        SelectChoice(p.id, p.title) for p in all_projects()
+    ]
+    if form.validate_on_submit():
+        project = db.session.get(Project, form.project_id.data)
+        try:
+            vote = setup.create_vote(project, current_user, **form.values())
+        except setup.SlugTaken:
+            form.slug.errors.append(_slug_message())
+        except setup.InvalidWindow:
+            form.closes_at.errors.append(_window_message())
+        else:
+            db.session.commit()
+            flash(_("The vote was created as a draft. Now add its questions."), "success")
+            return _back(vote)
+    return render_template("votes/manage/new.html", form=form)
+
+
+@bp.route("/manage/votes/<slug>", methods=["GET", "POST"])
+@require("manage_projects")
+def manage(slug: str):
+    vote = _vote_or_404(slug)
+    locked = setup.is_locked(vote)
+    double_entry_locked = setup.double_entry_locked(vote)
+    form = VoteForm() if request.method == "POST" else VoteForm.for_vote(vote)
+    if locked:
+        del form.slug
+    if double_entry_locked:
+        del form.double_entry
+    if form.validate_on_submit():
+        try:
+            setup.update_vote(vote, current_user, **form.values(slug=vote.slug if locked else None))
+        except setup.SlugTaken:
+            form.slug.errors.append(_slug_message())
+        except setup.InvalidWindow:
+            form.closes_at.errors.append(_window_message())
+        except setup.VoteLocked:
+            flash(_("The web address cannot change once ballots exist."), "error")
+            return _back(vote)
+        except setup.DoubleEntryLocked:
+            flash(_("Double entry cannot change once paper ballots are entered."), "error")
+            return _back(vote)
+        else:
+            db.session.commit()
+            flash(_("The vote was saved."), "success")
+            return _back(vote)
+    return render_template(
+        "votes/manage/vote.html",
+        vote=vote,
+        form=form,
+        locked=locked,
+        double_entry_locked=double_entry_locked,
+        phase=services.phase(vote),
+        problems=setup.readiness_problems(vote),
+    )
+
+
+@bp.route("/manage/votes/<slug>/publish", methods=["POST"])
+@require("manage_projects")
+def publish(slug: str):
+    vote = _vote_or_404(slug)
+    try:
+        setup.publish_vote(vote, current_user)
+    except setup.AlreadyPublished:
+        flash(_("This vote is already published."), "error")
+    except setup.NotReady:
+        flash(
+            _("The vote needs at least one question, and each question at least two options."),
+            "error",
+        )
+    else:
+        db.session.commit()
+        flash(_("The vote is published."), "success")
+    return _back(vote)
+
+
+# Questions -----------------------------------------------------------------------------
+
+
+def _question_errors(form: QuestionForm, error: setup.SetupError) -> None:
+    if isinstance(error, setup.ReservedCode):
+        form.code.errors.append(_("This code is reserved for the card number column."))
+    else:
+        form.code.errors.append(_("Another question of this vote already uses this code."))
+
+
+@bp.route("/manage/votes/<slug>/questions/new", methods=["GET", "POST"])
+@require("manage_projects")
+def question_new(slug: str):
+    vote = _vote_or_404(slug)
+    if setup.is_locked(vote):
+        return _locked_page(vote)
+    form = QuestionForm()
+    if form.validate_on_submit():
+        try:
+            question = setup.add_question(vote, current_user, **form.values())
+        except setup.VoteLocked:
+            return _locked_page(vote)
+        except (setup.CodeTaken, setup.ReservedCode) as error:
+            _question_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The question was added. Now add its options."), "success")
+            return _back(vote, f"question-{question.id}")
+    return render_template("votes/manage/question_form.html", vote=vote, form=form, question=None)
+
+
+@bp.route("/manage/votes/<slug>/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@require("manage_projects")
+def question_edit(slug: str, question_id: int):
+    vote = _vote_or_404(slug)
+    question = _question_or_404(vote, question_id)
+    if setup.is_locked(vote):
+        return _locked_page(vote)
+    form = QuestionForm(obj=question)
+    if form.validate_on_submit():
+        try:
+            setup.update_question(question, current_user, **form.values())
+        except setup.VoteLocked:
+            return _locked_page(vote)
+        except (setup.CodeTaken, setup.ReservedCode) as error:
+            _question_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The question was saved."), "success")
+            return _back(vote, f"question-{question.id}")
+    return render_template(
+        "votes/manage/question_form.html", vote=vote, form=form, question=question
+    )
+
+
+@bp.route("/manage/votes/<slug>/questions/<int:question_id>/delete", methods=["POST"])
+@require("manage_projects")
+def question_delete(slug: str, question_id: int):
+    vote = _vote_or_404(slug)
+    question = _question_or_404(vote, question_id)
+    try:
+        setup.delete_question(question, current_user)
+    except setup.VoteLocked:
+        return _locked_page(vote)
+    except setup.StillNeeded:
+        flash(_("A published vote keeps at least one question."), "error")
+        return _back(vote, f"question-{question_id}")
+    db.session.commit()
+    flash(_("The question was deleted."), "success")
+    return _back(vote, "questions")
+
+
+# Options -------------------------------------------------------------------------------
+
+
+def _option_errors(form: OptionForm, error: Exception) -> None:
+    if isinstance(error, UploadRejected):
+        form.image_file.errors.append(image_upload_message(error))
+    elif isinstance(error, setup.CodeTaken):
+        form.code.errors.append(_("Another option of this question already uses this code."))
+    elif isinstance(error, setup.AmbiguousOption) and error.field == "code":
+        form.code.errors.append(
+            _("This code is the title of another option or means invalid on paper cards.")
+        )
+    else:
+        form.title.errors.append(
+            _("This title is the code or title of another option or means invalid on paper cards.")
+        )
+
+
+@bp.route("/manage/votes/<slug>/questions/<int:question_id>/options/new", methods=["GET", "POST"])
+@require("manage_projects")
+def option_new(slug: str, question_id: int):
+    vote = _vote_or_404(slug)
+    question = _question_or_404(vote, question_id)
+    if setup.is_locked(vote):
+        return _locked_page(vote)
+    form = OptionForm()
+    if form.validate_on_submit():
+        try:
+            setup.add_option(question, current_user, image=form.image_file.data, **form.values())
+        except setup.VoteLocked:
+            return _locked_page(vote)
+        except (setup.CodeTaken, setup.AmbiguousOption, UploadRejected) as error:
+            _option_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The option was added."), "success")
+            return _back(vote, f"question-{question.id}")
+    return render_template(
+        "votes/manage/option_form.html", vote=vote, question=question, form=form, option=None
+    )
+
+
+@bp.route(
+    "/manage/votes/<slug>/questions/<int:question_id>/options/<int:option_id>/edit",
+    methods=["GET", "POST"],
+)
+@require("manage_projects")
+def option_edit(slug: str, question_id: int, option_id: int):
+    vote = _vote_or_404(slug)
+    question = _question_or_404(vote, question_id)
+    option = _option_or_404(question, option_id)
+    if setup.is_locked(vote):
+        return _locked_page(vote)
+    form = OptionForm(obj=option)
+    form.has_image = option.image is not None
+    if form.validate_on_submit():
+        try:
+            setup.update_option(
+                option,
+                current_user,
+                image=form.image_file.data,
+                remove_image=form.remove_image.data,
+                **form.values(),
+            )
+        except setup.VoteLocked:
+            return _locked_page(vote)
+        except (setup.CodeTaken, setup.AmbiguousOption, UploadRejected) as error:
+            _option_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The option was saved."), "success")
+            return _back(vote, f"question-{question.id}")
+    return render_template(
+        "votes/manage/option_form.html", vote=vote, question=question, form=form, option=option
+    )
+
+
+@bp.route(
+    "/manage/votes/<slug>/questions/<int:question_id>/options/<int:option_id>/delete",
+    methods=["POST"],
+)
+@require("manage_projects")
+def option_delete(slug: str, question_id: int, option_id: int):
+    vote = _vote_or_404(slug)
+    question = _question_or_404(vote, question_id)
+    option = _option_or_404(question, option_id)
+    try:
+        setup.delete_option(option, current_user)
+    except setup.VoteLocked:
+        return _locked_page(vote)
+    except setup.StillNeeded:
+        flash(_("A question of a published vote keeps at least two options."), "error")
+        return _back(vote, f"question-{question_id}")
+    db.session.commit()
+    flash(_("The option was deleted."), "success")
+    return _back(vote, f"question-{question_id}")

@@ -1,0 +1,360 @@
+"""Setting up a vote: the rules staff meet, called without a request."""
+
+import io
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from mitwirkung.core.models import AuditEntry
+from mitwirkung.core.uploads import UploadRejected
+from mitwirkung.extensions import db
+from mitwirkung.votes.models import Option, Question, Vote
+from mitwirkung.votes.setup import services as setup
+
+from ... import factories
+from ...projects import factories as project_factories
+from ..factories import cast, make_vote
+
+OPENS = datetime(2023, 8, 21, 6, 0)
+CLOSES = datetime(2023, 10, 31, 23, 0)
+
+
+@pytest.fixture
+def actor(app):
+    return factories.user(role="staff")
+
+
+@pytest.fixture
+def project(app):
+    return project_factories.project()
+
+
+@pytest.fixture
+def draft(project):
+    return make_vote(project, slug="entwurf", status="draft", questions=[])
+
+
+@pytest.fixture
+def voted(project):
+    """A published, open vote with one online ballot: its questions are locked."""
+    vote = make_vote(project, slug="pfalztheater")
+    cast(vote, factories.user(), {"entwurf": "A", "name": "A"})
+    db.session.commit()
+    return vote
+
+
+@pytest.fixture
+def uploaded_files(app, app_ctx):
+    folder = Path(app.config["UPLOAD_DIR"])
+    return lambda: {p.name for p in folder.glob("*")} if folder.exists() else set()
+
+
+def vote_fields(**fields) -> dict:
+    values = {
+        "slug": "platz",
+        "title": "Wie soll der Platz aussehen?",
+        "description": "",
+        "opens_at": OPENS,
+        "closes_at": CLOSES,
+        "results_visibility": "after_close",
+    }
+    values.update(fields)
+    return values
+
+
+def option_fields(**fields) -> dict:
+    values = {"code": "D", "title": "Neuer Entwurf", "text": "", "image_alt": ""}
+    values.update(fields)
+    return values
+
+
+def audit_actions(vote: Vote) -> list[str]:
+    return list(
+        db.session.scalars(
+            select(AuditEntry.action)
+            .where(AuditEntry.target_type == "votes", AuditEntry.target_id == vote.id)
+            .order_by(AuditEntry.id)
+        )
+    )
+
+
+def png() -> io.BytesIO:
+    return io.BytesIO(project_factories.image_bytes("PNG"))
+
+
+# Times ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("local", "utc"),
+    [
+        (datetime(2023, 8, 21, 8, 0), datetime(2023, 8, 21, 6, 0)),  # summer time, UTC+2
+        (datetime(2023, 12, 1, 8, 0), datetime(2023, 12, 1, 7, 0)),  # winter time, UTC+1
+    ],
+)
+def test_local_berlin_time_is_stored_as_utc_and_shown_back_in_local_time(local, utc):
+    assert setup.local_to_utc(local) == utc
+    assert setup.utc_to_local(utc) == local
+
+
+# Votes ---------------------------------------------------------------------------------
+
+
+def test_new_vote_is_a_draft_of_its_project_and_is_audited(project, actor):
+    vote = setup.create_vote(project, actor, **vote_fields(slug=" Platz "))
+    assert (vote.slug, vote.status, vote.project_id) == ("platz", "draft", project.id)
+    assert vote.created_by_id == actor.id
+    assert audit_actions(vote) == ["vote.create"]
+
+
+@pytest.mark.parametrize("slug", ["entwurf", "new"])
+def test_vote_slug_must_be_unique_and_not_clash_with_a_page(project, actor, draft, slug):
+    with pytest.raises(setup.SlugTaken):
+        setup.create_vote(project, actor, **vote_fields(slug=slug))
+
+
+@pytest.mark.parametrize("closes", [OPENS, datetime(2023, 8, 20)])
+def test_vote_must_close_after_it_opens(project, actor, closes):
+    with pytest.raises(setup.InvalidWindow):
+        setup.create_vote(project, actor, **vote_fields(closes_at=closes))
+    assert db.session.scalar(select(Vote).where(Vote.slug == "platz")) is None
+
+
+def test_unknown_results_visibility_is_refused(project, actor):
+    with pytest.raises(setup.InvalidVisibility):
+        setup.create_vote(project, actor, **vote_fields(results_visibility="never"))
+
+
+def test_update_changes_the_vote_and_records_what_changed(draft, actor):
+    setup.update_vote(draft, actor, **vote_fields(slug="neu", title="Neu"))
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "vote.update")).one()
+    assert draft.slug == "neu" and draft.title == "Neu"
+    assert "slug" in entry.details["changed"] and "opens_at" in entry.details["changed"]
+
+
+def test_update_to_another_votes_slug_is_refused(project, draft, actor):
+    make_vote(project, slug="belegt")
+    with pytest.raises(setup.SlugTaken):
+        setup.update_vote(draft, actor, **vote_fields(slug="belegt"))
+
+
+def test_dates_texts_and_visibility_still_move_once_ballots_exist(voted, actor):
+    setup.update_vote(
+        voted,
+        actor,
+        **vote_fields(slug="pfalztheater", title="Neu", results_visibility="after_close"),
+    )
+    assert (voted.opens_at, voted.closes_at, voted.title) == (OPENS, CLOSES, "Neu")
+    assert voted.results_visibility == "after_close"
+
+
+def test_slug_is_fixed_once_ballots_exist(voted, actor):
+    with pytest.raises(setup.VoteLocked):
+        setup.update_vote(voted, actor, **vote_fields(slug="anders"))
+    assert voted.slug == "pfalztheater"
+
+
+# Publishing ----------------------------------------------------------------------------
+
+
+def test_vote_without_questions_cannot_be_published(draft, actor):
+    with pytest.raises(setup.NotReady) as refused:
+        setup.publish_vote(draft, actor)
+    assert refused.value.problems == [("no_questions", None)]
+    assert draft.status == "draft"
+
+
+def test_vote_with_a_question_of_one_option_cannot_be_published(project, actor):
+    vote = make_vote(
+        project, status="draft", questions=[("entwurf", "Entwurf", [("A", "Offene Bühne")])]
+    )
+    with pytest.raises(setup.NotReady) as refused:
+        setup.publish_vote(vote, actor)
+    assert refused.value.problems == [("too_few_options", vote.questions[0])]
+
+
+def test_ready_vote_is_published_and_audited(project, actor):
+    vote = make_vote(project, status="draft")
+    setup.publish_vote(vote, actor)
+    assert vote.status == "published"
+    assert audit_actions(vote) == ["vote.publish"]
+
+
+def test_published_vote_cannot_be_published_again(project, actor):
+    with pytest.raises(setup.AlreadyPublished):
+        setup.publish_vote(make_vote(project), actor)
+
+
+# Questions -----------------------------------------------------------------------------
+
+
+def test_questions_without_position_go_last(draft, actor):
+    first = setup.add_question(draft, actor, code="entwurf", title="Entwurf", help_text="")
+    second = setup.add_question(draft, actor, code="name", title="Name", help_text="")
+    assert (first.position, second.position) == (1, 2)
+    assert [q.code for q in draft.questions] == ["entwurf", "name"]
+    assert audit_actions(draft) == ["vote.question_add", "vote.question_add"]
+
+
+def test_question_code_is_unique_within_the_vote(project, actor):
+    vote = make_vote(project, status="draft")
+    with pytest.raises(setup.CodeTaken):
+        setup.add_question(vote, actor, code="Entwurf", title="Nochmal", help_text="")
+
+
+def test_question_may_keep_its_own_code_when_edited(project, actor):
+    vote = make_vote(project, status="draft")
+    question = vote.questions[0]
+    setup.update_question(question, actor, code="entwurf", title="Neu", help_text="Hilfe")
+    assert (question.title, question.help_text) == ("Neu", "Hilfe")
+    assert audit_actions(vote) == ["vote.question_update"]
+
+
+def test_question_code_serial_is_reserved_for_the_card_number(draft, actor):
+    with pytest.raises(setup.ReservedCode):
+        setup.add_question(draft, actor, code="serial", title="Nummer", help_text="")
+
+
+def test_deleting_a_question_removes_its_options(project, actor):
+    vote = make_vote(project, status="draft")
+    setup.delete_question(vote.questions[0], actor)
+    assert [q.code for q in vote.questions] == ["name"]
+    assert db.session.scalar(select(Option).where(Option.title == "Offene Bühne")) is None
+    assert audit_actions(vote) == ["vote.question_delete"]
+
+
+def test_published_vote_keeps_its_last_question(project, actor):
+    vote = make_vote(project, questions=[("entwurf", "E", [("A", "a"), ("B", "b")])])
+    with pytest.raises(setup.StillNeeded):
+        setup.delete_question(vote.questions[0], actor)
+
+
+# Options -------------------------------------------------------------------------------
+
+
+def test_option_code_is_stored_in_capitals_and_goes_last(project, actor):
+    vote = make_vote(project, status="draft")
+    option = setup.add_option(vote.questions[0], actor, **option_fields(code="d", title="Neu"))
+    assert (option.code, option.position) == ("D", 4)
+    assert audit_actions(vote) == ["vote.option_add"]
+
+
+def test_option_code_is_unique_within_its_question_whatever_the_case(project, actor):
+    vote = make_vote(project, status="draft")
+    with pytest.raises(setup.CodeTaken):
+        setup.add_option(vote.questions[0], actor, **option_fields(code="a"))
+
+
+def test_same_option_code_may_appear_in_another_question(project, actor):
+    vote = make_vote(project, status="draft")
+    setup.add_option(vote.questions[0], actor, **option_fields(code="D", title="Neu"))
+    assert [o.code for o in vote.questions[1].options] == ["A", "B", "C", "D"]
+
+
+@pytest.mark.parametrize(
+    ("code", "title", "field"),
+    [
+        ("D", "a", "title"),  # a paper cell "a" would mean option A
+        ("D", "offene bühne", "title"),
+        ("D", "Ungültig", "title"),
+        ("INVALID", "Neu", "code"),
+    ],
+)
+def test_option_that_a_paper_cell_could_confuse_is_refused(project, actor, code, title, field):
+    vote = make_vote(project, status="draft")
+    with pytest.raises(setup.AmbiguousOption) as refused:
+        setup.add_option(vote.questions[0], actor, **option_fields(code=code, title=title))
+    assert refused.value.field == field
+    assert len(vote.questions[0].options) == 3
+
+
+def test_option_image_is_stored_and_replaced_and_removed(project, actor, uploaded_files):
+    vote = make_vote(project, status="draft")
+    option = setup.add_option(
+        vote.questions[0], actor, image=png(), **option_fields(code="D", image_alt="Plan D")
+    )
+    first = option.image
+    assert first in uploaded_files() and option.image_alt == "Plan D"
+    setup.update_option(option, actor, image=png(), **option_fields(code="D", image_alt="Neu"))
+    assert option.image != first and first not in uploaded_files()
+    second = option.image
+    setup.update_option(option, actor, remove_image=True, **option_fields(code="D"))
+    assert option.image is None and option.image_alt == ""
+    assert second not in uploaded_files()
+
+
+def test_option_with_a_fake_image_is_not_added(project, actor, uploaded_files):
+    vote = make_vote(project, status="draft")
+    before = uploaded_files()
+    with pytest.raises(UploadRejected):
+        setup.add_option(
+            vote.questions[0],
+            actor,
+            image=io.BytesIO(b"<svg onload=alert(1)>"),
+            **option_fields(code="D", image_alt="x"),
+        )
+    assert len(vote.questions[0].options) == 3 and uploaded_files() == before
+
+
+def test_deleting_an_option_deletes_its_image(project, actor, uploaded_files):
+    vote = make_vote(project, status="draft")
+    option = setup.add_option(
+        vote.questions[0], actor, image=png(), **option_fields(code="D", image_alt="Plan")
+    )
+    name = option.image
+    setup.delete_option(option, actor)
+    assert [o.code for o in vote.questions[0].options] == ["A", "B", "C"]
+    assert name not in uploaded_files()
+
+
+def test_question_of_a_published_vote_keeps_two_options(project, actor):
+    vote = make_vote(project, questions=[("entwurf", "E", [("A", "a"), ("B", "b")])])
+    with pytest.raises(setup.StillNeeded):
+        setup.delete_option(vote.questions[0].options[0], actor)
+    assert len(vote.questions[0].options) == 2
+
+
+# The lock ------------------------------------------------------------------------------
+
+
+def test_vote_is_locked_once_the_first_ballot_exists(project, voted):
+    assert setup.is_locked(voted)
+    assert not setup.is_locked(make_vote(project))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda v, a: setup.add_question(v, a, code="neu", title="Neu", help_text=""),
+        lambda v, a: setup.update_question(
+            v.questions[0], a, code="entwurf", title="Anders", help_text=""
+        ),
+        lambda v, a: setup.delete_question(v.questions[0], a),
+        lambda v, a: setup.add_option(v.questions[0], a, **option_fields(code="D", title="X")),
+        lambda v, a: setup.update_option(
+            v.questions[0].options[0], a, **option_fields(code="A", title="Anders")
+        ),
+        lambda v, a: setup.delete_option(v.questions[1].options[3], a),
+    ],
+    ids=[
+        "add question",
+        "edit question",
+        "delete question",
+        "add option",
+        "edit option",
+        "delete option",
+    ],
+)
+def test_questions_and_options_are_locked_once_ballots_exist(voted, actor, change):
+    with pytest.raises(setup.VoteLocked):
+        change(voted, actor)
+    db.session.rollback()
+    assert [q.title for q in db.session.scalars(select(Question).order_by(Question.id))] == [
+        "Welcher Entwurf soll umgesetzt werden?",
+        "Wie soll der Platz heißen?",
+    ]
+    assert len(db.session.scalars(select(Option)).all()) == 7
+    assert db.session.scalar(select(Option.title).where(Option.code == "A")) == "Offene Bühne"
+    assert audit_actions(voted) == []

@@ -21,6 +21,7 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: runs in Chromium against a live server")
+    config.addinivalue_line("markers", "vote(**fields): fields of the `vote` fixture (tests/votes)")
     compile_catalogues()
 
 

@@ -20,15 +20,12 @@ from ... import factories
 from ...projects import factories as project_factories
 from ..factories import make_vote
 
+pytestmark = pytest.mark.vote(slug="platz")
+
 
 @pytest.fixture
 def staff(app):
     return factories.user(role="staff")
-
-
-@pytest.fixture
-def vote(app):
-    return make_vote(project_factories.project(), slug="platz")
 
 
 def _version(vote) -> str:

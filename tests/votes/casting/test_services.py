@@ -19,11 +19,6 @@ from ...projects import factories as project_factories
 from ..factories import cast, make_vote
 
 
-@pytest.fixture
-def vote(app):
-    return make_vote(project_factories.project())
-
-
 def _count(model):
     return db.session.scalar(select(func.count()).select_from(model))
 

@@ -14,10 +14,7 @@ from ...conftest import signed_in_client
 from ...projects import factories as project_factories
 from ..factories import make_vote
 
-
-@pytest.fixture
-def vote(app):
-    return make_vote(project_factories.project(), slug="platz")
+pytestmark = pytest.mark.vote(slug="platz")
 
 
 @pytest.fixture

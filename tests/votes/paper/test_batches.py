@@ -23,11 +23,6 @@ BROKEN = DATA / "ballots-broken.csv"
 DAY = date(2023, 9, 2)
 
 
-@pytest.fixture
-def vote(app):
-    return make_vote(project_factories.project(), slug="pfalztheater")
-
-
 def do_import(vote, path_or_bytes, staff, station="Wochenmarkt", **options):
     data = path_or_bytes.read_bytes() if isinstance(path_or_bytes, Path) else path_or_bytes
     name = path_or_bytes.name if isinstance(path_or_bytes, Path) else "cards.csv"

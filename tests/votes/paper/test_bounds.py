@@ -12,9 +12,6 @@ from sqlalchemy import func, select
 from mitwirkung.extensions import db
 from mitwirkung.votes.models import Ballot, PaperBatch
 from tests.conftest import signed_in_client
-from tests.projects import factories as project_factories
-
-from ..factories import make_vote
 
 HEADER = "serial;entwurf;name\n"
 HOSTILE = {
@@ -33,11 +30,6 @@ HOSTILE = {
         (HEADER + "1;" + "A" * 100_000 + ";B\n").encode(),
         ["Zeile 2: länger als 20000 Zeichen"]),
 }
-
-
-@pytest.fixture
-def vote(app):
-    return make_vote(project_factories.project(), slug="pfalztheater")
 
 
 def nothing_written() -> bool:

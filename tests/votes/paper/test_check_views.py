@@ -14,7 +14,6 @@ from mitwirkung.votes.models import Ballot, PaperCheckCard
 from mitwirkung.votes.paper import batches, double_entry
 from mitwirkung.votes.results.tally import tally
 from tests import factories as user_factories
-from tests.conftest import signed_in_client
 from tests.projects import factories as project_factories
 
 from ..factories import make_vote
@@ -22,31 +21,7 @@ from ..factories import make_vote
 BASE = "/manage/votes/pfalztheater/batches"
 CARDS = b"serial,entwurf,name\nK-1,A,B\nK-2,B,\nK-3,invalid,D\n"
 
-
-@pytest.fixture
-def vote(app):
-    return make_vote(project_factories.project(), slug="pfalztheater", double_entry=True)
-
-
-def in_english(client):
-    with client.session_transaction() as session:
-        session["lang"] = "en"
-    return client
-
-
-@pytest.fixture
-def staff_client(app, staff):
-    return in_english(signed_in_client(app, staff))
-
-
-@pytest.fixture
-def checker(app):
-    return user_factories.user(role="staff")
-
-
-@pytest.fixture
-def checker_client(app, checker):
-    return in_english(signed_in_client(app, checker))
+pytestmark = pytest.mark.vote(double_entry=True)
 
 
 def import_cards(vote, user, data=CARDS, name="cards.csv"):

@@ -21,11 +21,6 @@ BROKEN = str(DATA / "ballots-broken.csv")
 
 
 @pytest.fixture
-def vote(app):
-    return make_vote(project_factories.project(), slug="pfalztheater")
-
-
-@pytest.fixture
 def run(app, staff):
     runner = app.test_cli_runner()
 

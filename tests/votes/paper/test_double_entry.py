@@ -24,15 +24,7 @@ WOCHENMARKT = (Path(__file__).resolve().parents[2] / "data" / "ballots-wochenmar
 DAY = date(2023, 9, 2)
 CARDS = b"serial,entwurf,name\nK-1,A,B\nK-2,B,\nK-3,invalid,D\n"
 
-
-@pytest.fixture
-def vote(app):
-    return make_vote(project_factories.project(), slug="pfalztheater", double_entry=True)
-
-
-@pytest.fixture
-def checker(app):
-    return user_factories.user(role="staff")
+pytestmark = pytest.mark.vote(double_entry=True)
 
 
 def import_cards(vote, staff, data=CARDS, name="cards.csv"):

@@ -7,7 +7,6 @@ import re
 from datetime import date
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from mitwirkung.extensions import db
@@ -15,7 +14,6 @@ from mitwirkung.votes.models import Ballot, PaperBatch
 from mitwirkung.votes.paper import batches
 from mitwirkung.votes.paper.views import pack_file
 from mitwirkung.votes.results.tally import tally
-from tests.conftest import signed_in_client
 from tests.projects import factories as project_factories
 
 from ..factories import make_vote
@@ -24,22 +22,6 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 WOCHENMARKT = (DATA / "ballots-wochenmarkt.csv").read_bytes()
 BROKEN = (DATA / "ballots-broken.csv").read_bytes()
 BASE = "/manage/votes/pfalztheater/batches"
-
-
-@pytest.fixture
-def vote(app):
-    return make_vote(project_factories.project(), slug="pfalztheater")
-
-
-def in_english(client):
-    with client.session_transaction() as session:
-        session["lang"] = "en"
-    return client
-
-
-@pytest.fixture
-def staff_client(app, staff):
-    return in_english(signed_in_client(app, staff))
 
 
 def count(model) -> int:

@@ -112,19 +112,6 @@ def test_vote_setup_routes_answer_each_role_as_the_matrix_says(app, clients):
 # Helpers -------------------------------------------------------------------------------
 
 
-def english(client):
-    """Messages are asserted in English, whatever the German catalogue says."""
-    with client.session_transaction() as session:
-        session["lang"] = "en"
-    return client
-
-
-@pytest.fixture
-def staff_client(clients):
-    db.session.commit()  # the users must survive the first request's session clean-up
-    return english(clients["staff"])
-
-
 @pytest.fixture
 def project(app):
     item = project_factories.project(slug="pfalztheater-platz")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from ..core import uploads
 from ..core.time import utcnow
 from ..extensions import db
-from .models import Option, Question, Vote
+from .models import Option, Question, ResultsVisibility, Vote, VoteStatus
 
 DESCRIPTION = """\
 Stimmen Sie über den Entwurf für den Platz vor dem Pfalztheater **und** über seinen neuen
@@ -51,8 +51,8 @@ def create_demo_vote(project, staff_user) -> Vote:
         description=DESCRIPTION,
         opens_at=now - timedelta(days=30),
         closes_at=now + timedelta(days=40),
-        results_visibility="live",
-        status="published",
+        results_visibility=ResultsVisibility.LIVE,
+        status=VoteStatus.PUBLISHED,
         created_by_id=staff_user.id,
     )
     design = Question(code="entwurf", title="Welcher Entwurf soll gebaut werden?", position=0,

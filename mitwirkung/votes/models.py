@@ -8,6 +8,7 @@ id, no account, no session and no time; participations carry the day only.
 import uuid
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -26,15 +27,53 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from ..core.enums import LabelledEnum
 from ..core.sanitize import render_markdown
 from ..core.time import utcnow
 from ..extensions import db
 
-VISIBILITIES = ("live", "after_close")
-BALLOT_CHANNELS = ("online", "paper")
-ANSWER_KINDS = ("option", "blank", "invalid")
-# 'checking': entered and closed, waiting for the second entry of a vote with double entry.
-BATCH_STATUSES = ("open", "checking", "counted", "void")
+
+class VoteStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    PUBLISHED = "published", _l("Published")
+
+
+class VotePhase(LabelledEnum):
+    """Where a vote stands now (votes.services.phase); derived, never stored."""
+
+    DRAFT = "draft", _l("Draft")
+    UPCOMING = "upcoming", _l("Upcoming")
+    OPEN = "open", _l("Open")
+    CLOSED = "closed", _l("Closed")
+
+
+class ResultsVisibility(LabelledEnum):
+    LIVE = "live", _l("Live, while the vote is open")
+    AFTER_CLOSE = "after_close", _l("Only after the vote has closed")
+
+
+class BallotChannel(LabelledEnum):
+    ONLINE = "online", _l("online")
+    PAPER = "paper", _l("paper")
+
+
+class AnswerKind(LabelledEnum):
+    OPTION = "option", _l("Option")
+    BLANK = "blank", _l("blank")
+    INVALID = "invalid", _l("invalid")
+
+
+class BatchStatus(LabelledEnum):
+    OPEN = "open", _l("being entered")
+    # Entered and closed, waiting for the second entry of a vote with double entry.
+    CHECKING = "checking", _l("awaiting check")
+    COUNTED = "counted", _l("counted")
+    VOID = "void", _l("void")
+
+
+class BatchSource(LabelledEnum):
+    MANUAL = "manual", _l("typed in")
+    CSV = "csv", _l("CSV file")
 
 
 def new_box_version() -> str:
@@ -45,8 +84,8 @@ def new_box_version() -> str:
 class Vote(db.Model):
     __tablename__ = "votes"
     __table_args__ = (
-        CheckConstraint("status IN ('draft', 'published')", name="status"),
-        CheckConstraint("results_visibility IN ('live', 'after_close')", name="visibility"),
+        CheckConstraint(VoteStatus.check("status"), name="status"),
+        CheckConstraint(ResultsVisibility.check("results_visibility"), name="visibility"),
         CheckConstraint("closes_at > opens_at", name="window"),
     )
 
@@ -62,8 +101,9 @@ class Vote(db.Model):
     # UTC, naive; entered and shown in Europe/Berlin.
     opens_at: Mapped[datetime]
     closes_at: Mapped[datetime]
-    results_visibility: Mapped[str] = mapped_column(String(16), default="after_close")
-    status: Mapped[str] = mapped_column(String(16), default="draft")
+    results_visibility: Mapped[str] = mapped_column(String(16),
+                                                    default=ResultsVisibility.AFTER_CLOSE)
+    status: Mapped[str] = mapped_column(String(16), default=VoteStatus.DRAFT)
     # Paper batches count only once a second staff member has entered the same cards.
     double_entry: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Replaced whenever the vote, a question or an option changes (the events at the end);
@@ -79,6 +119,10 @@ class Vote(db.Model):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
+
+    @property
+    def status_label(self):
+        return VoteStatus.label_of(self.status)
 
     @property
     def project_public(self) -> bool:
@@ -154,16 +198,16 @@ class PaperBatch(db.Model):
 
     __tablename__ = "paper_batches"
     __table_args__ = (
-        CheckConstraint("status IN ('open', 'checking', 'counted', 'void')", name="status"),
-        CheckConstraint("source IN ('manual', 'csv')", name="source"),
+        CheckConstraint(BatchStatus.check("status"), name="status"),
+        CheckConstraint(BatchSource.check("source"), name="source"),
         # The same file cannot count twice in a vote; after a void it may come in again.
         Index(
             "uq_paper_batches_vote_file",
             "vote_id",
             "file_sha256",
             unique=True,
-            sqlite_where=text("status != 'void'"),
-            postgresql_where=text("status != 'void'"),
+            sqlite_where=text(f"status != '{BatchStatus.VOID}'"),
+            postgresql_where=text(f"status != '{BatchStatus.VOID}'"),
         ),
     )
 
@@ -174,7 +218,7 @@ class PaperBatch(db.Model):
     source: Mapped[str] = mapped_column(String(8))
     file_name: Mapped[str | None] = mapped_column(String(255))
     file_sha256: Mapped[str | None] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(8), default="open")
+    status: Mapped[str] = mapped_column(String(8), default=BatchStatus.OPEN)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
@@ -186,6 +230,14 @@ class PaperBatch(db.Model):
     void_reason: Mapped[str] = mapped_column(Text, default="")
 
     entered_by = relationship("User", foreign_keys=[entered_by_id], lazy="joined")
+
+    @property
+    def status_label(self):
+        return BatchStatus.label_of(self.status)
+
+    @property
+    def source_label(self):
+        return BatchSource.label_of(self.source)
 
 
 class PaperCheckCard(db.Model):
@@ -211,7 +263,7 @@ class Ballot(db.Model):
 
     __tablename__ = "ballots"
     __table_args__ = (
-        CheckConstraint("channel IN ('online', 'paper')", name="channel"),
+        CheckConstraint(BallotChannel.check("channel"), name="channel"),
         CheckConstraint(
             "(channel = 'online' AND batch_id IS NULL AND serial IS NULL)"
             " OR (channel = 'paper' AND batch_id IS NOT NULL AND serial IS NOT NULL)",
@@ -248,7 +300,7 @@ class BallotAnswer(db.Model):
 
     __tablename__ = "ballot_answers"
     __table_args__ = (
-        CheckConstraint("kind IN ('option', 'blank', 'invalid')", name="kind"),
+        CheckConstraint(AnswerKind.check("kind"), name="kind"),
         CheckConstraint("(kind = 'option') = (option_id IS NOT NULL)", name="option_kind"),
     )
 

@@ -14,7 +14,16 @@ from ..core.permissions import can
 from ..core.time import utcnow
 from ..extensions import db
 from ..projects.models import Project
-from .models import Ballot, Option, Participation, Question, Vote
+from .models import (
+    Ballot,
+    Option,
+    Participation,
+    Question,
+    ResultsVisibility,
+    Vote,
+    VotePhase,
+    VoteStatus,
+)
 
 if TYPE_CHECKING:
     from .casting.ballot_box import BallotBox
@@ -29,20 +38,20 @@ def get_vote(slug: str) -> Vote | None:
     )
 
 
-def phase(vote: Vote | BallotBox, now=None) -> str:
-    """'draft', 'upcoming', 'open' or 'closed'."""
+def phase(vote: Vote | BallotBox, now=None) -> VotePhase:
+    """Where the vote stands at `now` (default: the server's clock)."""
     now = now or utcnow()
-    if vote.status != "published":
-        return "draft"
+    if vote.status != VoteStatus.PUBLISHED:
+        return VotePhase.DRAFT
     if now < vote.opens_at:
-        return "upcoming"
+        return VotePhase.UPCOMING
     if now >= vote.closes_at:
-        return "closed"
-    return "open"
+        return VotePhase.CLOSED
+    return VotePhase.OPEN
 
 
 def is_public(vote: Vote | BallotBox) -> bool:
-    return vote.status == "published" and vote.project_public
+    return vote.status == VoteStatus.PUBLISHED and vote.project_public
 
 
 def may_see(vote: Vote | BallotBox, user) -> bool:
@@ -57,9 +66,9 @@ def results_visible(vote: Vote, user, now=None) -> bool:
     if not is_public(vote):
         return False
     current = phase(vote, now)
-    if vote.results_visibility == "live":
-        return current in ("open", "closed")
-    return current == "closed"
+    if vote.results_visibility == ResultsVisibility.LIVE:
+        return current in (VotePhase.OPEN, VotePhase.CLOSED)
+    return current == VotePhase.CLOSED
 
 
 def has_voted(vote: Vote, user) -> bool:
@@ -85,12 +94,12 @@ def upload_visibility(name: str) -> bool | None:
         .join(Option, Option.question_id == Question.id)
         .where(Option.image == name).limit(1)
     ).first()
-    return None if row is None else row[0] == "published" and row[1] != "draft"
+    return None if row is None else row[0] == VoteStatus.PUBLISHED and row[1] != "draft"
 
 
 def votes_of_project(project, viewer) -> list[Vote]:
     """The project's votes that `viewer` may see, soonest closing first."""
     query = select(Vote).where(Vote.project_id == project.id).order_by(Vote.closes_at, Vote.id)
     if not can(viewer, "manage_projects"):
-        query = query.where(Vote.status == "published")
+        query = query.where(Vote.status == VoteStatus.PUBLISHED)
     return list(db.session.scalars(query))

@@ -14,7 +14,7 @@ from ...core.database import is_unique_violation, start_writes
 from ...core.permissions import can
 from ...core.time import utcnow
 from ...extensions import db
-from ..models import Option, Question, Vote, new_ballot_id
+from ..models import Option, Question, Vote, VotePhase, new_ballot_id
 from ..services import is_public, may_see, phase
 from . import ballot_box
 from .ballot_box import BallotBox
@@ -108,7 +108,7 @@ def cast_ballot(box: BallotBox, user, answers: Mapping[str, str | None]) -> str:
     Returns the ballot's random id."""
     if not can(user, "participate"):
         raise NotEntitled
-    if phase(box) != "open" or not is_public(box):
+    if phase(box) != VotePhase.OPEN or not is_public(box):
         raise VoteNotOpen
     choices = chosen_options(box, answers)
     if not choices:  # all questions deleted after publishing: nothing to vote on

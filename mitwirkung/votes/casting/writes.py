@@ -22,7 +22,15 @@ from sqlalchemy import Date, Integer, TextClause, bindparam, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from ..models import Ballot, BallotAnswer, OnlineTally, Participation, Vote
+from ..models import (
+    AnswerKind,
+    Ballot,
+    BallotAnswer,
+    BallotChannel,
+    OnlineTally,
+    Participation,
+    Vote,
+)
 
 # Online tallies are counted in shards, so concurrent casts rarely wait on the same row.
 TALLY_SHARDS = 8
@@ -43,11 +51,11 @@ def write_online_ballot(session: Session, vote_id: int, box_version: str, user_i
 
 
 def _kind(option_id: int | None) -> str:
-    return "option" if option_id else "blank"
+    return AnswerKind.OPTION if option_id else AnswerKind.BLANK
 
 
 def _tally_choice(option_id: int | None) -> str:
-    return str(option_id) if option_id else "blank"
+    return str(option_id) if option_id else AnswerKind.BLANK
 
 
 _INSERT_PARTICIPATION = Participation.__table__.insert().from_select(
@@ -75,8 +83,9 @@ def _write_in_four_inserts(session, vote_id, box_version, user_id, voted_on, bal
         "voted_on": voted_on})
     if participation.rowcount == 0:
         return False
-    session.execute(_INSERT_BALLOT, {"id": ballot_id, "vote_id": vote_id, "channel": "online",
-                                     "batch_id": None, "serial": None, "voided": False})
+    session.execute(_INSERT_BALLOT, {"id": ballot_id, "vote_id": vote_id,
+                                     "channel": BallotChannel.ONLINE, "batch_id": None,
+                                     "serial": None, "voided": False})
     session.execute(_INSERT_ANSWER, [
         {"ballot_id": ballot_id, "question_id": question_id, "option_id": option_id,
          "kind": _kind(option_id)}

@@ -21,7 +21,18 @@ from ...core import audit
 from ...core.time import utcnow
 from ...extensions import db
 from .. import services
-from ..models import Ballot, BallotAnswer, PaperBatch, Vote, new_ballot_id
+from ..models import (
+    AnswerKind,
+    Ballot,
+    BallotAnswer,
+    BallotChannel,
+    BatchSource,
+    BatchStatus,
+    PaperBatch,
+    Vote,
+    VotePhase,
+    new_ballot_id,
+)
 from ..results.tally import record_paper_tally
 from .parse import (
     INVALID_WORDS,
@@ -127,7 +138,7 @@ def entered_serials(vote: Vote, *, except_ballot: Ballot | None = None) -> froze
 
 
 def _require_open_vote(vote: Vote | None) -> Vote:
-    if vote is None or services.phase(vote) != "open":
+    if vote is None or services.phase(vote) != VotePhase.OPEN:
         raise VoteNotAcceptingPaper
     return vote
 
@@ -159,7 +170,7 @@ def find_duplicate(vote: Vote, sha256: str) -> PaperBatch | None:
         select(PaperBatch).where(
             PaperBatch.vote_id == vote.id,
             PaperBatch.file_sha256 == sha256,
-            PaperBatch.status != "void",
+            PaperBatch.status != BatchStatus.VOID,
         )
     )
 
@@ -192,7 +203,7 @@ def import_batch(
         return None, parsed
 
     batch = PaperBatch(
-        vote_id=vote.id, station=station, collected_on=collected_on, source="csv",
+        vote_id=vote.id, station=station, collected_on=collected_on, source=BatchSource.CSV,
         file_name=(file_name or "")[:FILE_NAME_MAX_LENGTH] or None, file_sha256=parsed.sha256,
         status=closed_status(vote), entered_by_id=getattr(entered_by, "id", None),
         closed_at=utcnow(),
@@ -215,7 +226,7 @@ def import_batch(
         clash = _concurrent_serial_error(vote, parsed) or RowError(0, "serials_taken")
         raise ImportRejected([clash], parsed) from error
     savepoint.commit()
-    if batch.status == "counted":
+    if batch.status == BatchStatus.COUNTED:
         record_paper_tally(batch)
     audit.record(entered_by, "paper.import", batch, cards=len(parsed.cards), file=file_name,
                  sha256=parsed.sha256, station=station, status=batch.status)
@@ -227,7 +238,7 @@ def _insert_cards(ids: dict, vote: Vote, batch: PaperBatch, cards: list[PaperCar
     ballots, answers = [], []
     for card in cards:
         ballot_id = new_ballot_id()
-        ballots.append((ballot_id, vote.id, "paper", batch.id, card.serial, False))
+        ballots.append((ballot_id, vote.id, BallotChannel.PAPER, batch.id, card.serial, False))
         answers += [tuple(row[column] for column in ANSWER_COLUMNS)
                     for row in _answer_rows(ids, ballot_id, card)]
     _bulk_insert(Ballot.__table__, BALLOT_COLUMNS, ballots)
@@ -268,7 +279,7 @@ def _concurrent_serial_error(vote: Vote, parsed: ParsedFile) -> RowError | None:
 
 def closed_status(vote: Vote) -> str:
     """The status of a batch once entered: 'checking' if the vote has double entry."""
-    return "checking" if vote.double_entry else "counted"
+    return BatchStatus.CHECKING if vote.double_entry else BatchStatus.COUNTED
 
 
 def open_batch(vote: Vote | None, station: str, collected_on: date, entered_by) -> PaperBatch:
@@ -276,7 +287,8 @@ def open_batch(vote: Vote | None, station: str, collected_on: date, entered_by) 
     vote = _require_open_vote(vote)
     batch = PaperBatch(
         vote_id=vote.id, station=_clean_station(station), collected_on=collected_on,
-        source="manual", status="open", entered_by_id=getattr(entered_by, "id", None),
+        source=BatchSource.MANUAL, status=BatchStatus.OPEN,
+        entered_by_id=getattr(entered_by, "id", None),
     )
     db.session.add(batch)
     db.session.flush()
@@ -325,19 +337,21 @@ def _save_card(vote: Vote, ballot: Ballot, card: PaperCard) -> Ballot:
 
 
 def add_card(
-    batch: PaperBatch, serial: str, cells: Mapping[str, str | None], *, status: str = "open"
+    batch: PaperBatch, serial: str, cells: Mapping[str, str | None], *,
+    status: str = BatchStatus.OPEN,
 ) -> Ballot:
     """Add one typed card to an open batch (or one in `status`); `cells` maps question code
     to the typed text."""
     vote = _editable(batch, status)
     card = _check_card(vote, serial, cells)
-    ballot = Ballot(id=new_ballot_id(), vote_id=vote.id, channel="paper", batch_id=batch.id)
+    ballot = Ballot(id=new_ballot_id(), vote_id=vote.id, channel=BallotChannel.PAPER,
+                    batch_id=batch.id)
     return _save_card(vote, ballot, card)
 
 
 def update_card(
     batch: PaperBatch, ballot: Ballot, serial: str, cells: Mapping[str, str | None],
-    *, status: str = "open",
+    *, status: str = BatchStatus.OPEN,
 ) -> Ballot:
     """Correct a card of an open batch (or one in `status`)."""
     vote = _editable(batch, status)
@@ -346,7 +360,7 @@ def update_card(
     return _save_card(vote, ballot, card)
 
 
-def delete_card(batch: PaperBatch, ballot: Ballot, *, status: str = "open") -> None:
+def delete_card(batch: PaperBatch, ballot: Ballot, *, status: str = BatchStatus.OPEN) -> None:
     """Remove a card from an open batch (or one in `status`)."""
     _editable(batch, status)
     _own_card(batch, ballot)
@@ -365,14 +379,14 @@ def _own_card(batch: PaperBatch, ballot: Ballot) -> None:
 def close_batch(batch: PaperBatch, actor) -> int:
     """Count a batch typed by hand (or, with double entry, hand it over to be checked);
     returns its number of cards."""
-    vote = _editable(batch, "open")
+    vote = _editable(batch, BatchStatus.OPEN)
     cards = batch_size(batch)
     if not cards:
         raise EmptyBatch
     batch.status = closed_status(vote)
     batch.closed_at = utcnow()
     db.session.flush()
-    if batch.status == "counted":
+    if batch.status == BatchStatus.COUNTED:
         record_paper_tally(batch)
     audit.record(actor, "paper.close", batch, cards=cards, station=batch.station,
                  status=batch.status)
@@ -384,9 +398,9 @@ def void_batch(batch: PaperBatch, actor, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise ReasonRequired
-    if batch.status == "void":
+    if batch.status == BatchStatus.VOID:
         raise AlreadyVoid
-    batch.status = "void"
+    batch.status = BatchStatus.VOID
     batch.voided_at = utcnow()
     batch.voided_by_id = getattr(actor, "id", None)
     batch.void_reason = reason
@@ -445,7 +459,7 @@ def cards_of(batch: PaperBatch, limit: int | None = None) -> list[Ballot]:
 
 def invalid_shortcut(spec: QuestionSpec) -> str:
     """What to type for an invalid mark: "x", unless an option of the question is spelled so."""
-    shortcut_free = manual_lookup(spec)[MANUAL_INVALID].kind == "invalid"
+    shortcut_free = manual_lookup(spec)[MANUAL_INVALID].kind == AnswerKind.INVALID
     return MANUAL_INVALID if shortcut_free else INVALID_WORDS[0]
 
 
@@ -456,7 +470,7 @@ def card_answers(vote: Vote, ballot: Ballot) -> dict[str, tuple[str, str | None]
     result = {}
     for question in vote.questions:
         answer = by_question.get(question.id)
-        kind = answer.kind if answer is not None else "blank"
+        kind = answer.kind if answer is not None else AnswerKind.BLANK
         result[question.code] = (kind, codes.get(answer.option_id) if answer else None)
     return result
 
@@ -467,5 +481,6 @@ def typed_cells(vote: Vote, ballot: Ballot) -> dict[str, str]:
     cells = {}
     for spec in question_specs(vote):
         kind, code = answers[spec.code]
-        cells[spec.code] = {"option": code, "blank": "", "invalid": invalid_shortcut(spec)}[kind]
+        cells[spec.code] = {AnswerKind.OPTION: code, AnswerKind.BLANK: "",
+                            AnswerKind.INVALID: invalid_shortcut(spec)}[kind]
     return cells

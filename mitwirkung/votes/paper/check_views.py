@@ -9,10 +9,11 @@ from flask_login import current_user
 from ...core.permissions import require
 from ...extensions import db
 from .. import bp, services
+from ..models import VotePhase
 from . import batches, double_entry
 from . import parse as paper
 from .forms import CheckFileForm, card_form, question_field_name
-from .views import RECENT_CARDS, SOURCE_LABELS
+from .views import RECENT_CARDS
 
 PREFIX = "/manage/votes/<slug>/batches/<int:batch_id>"
 
@@ -103,8 +104,9 @@ def batch_check(slug: str, batch_id: int):
         "votes/batches/check.html", vote=vote, batch=batch, form=form, count=count,
         first_count=batches.batch_size(batch), show_all=show_all,
         cards=double_entry.check_cards_of(batch, None if show_all else RECENT_CARDS),
-        check_answers=double_entry.check_answers, accepting=services.phase(vote) == "open",
-        may_check=double_entry.may_check(batch, current_user), source_labels=SOURCE_LABELS,
+        check_answers=double_entry.check_answers,
+        accepting=services.phase(vote) == VotePhase.OPEN,
+        may_check=double_entry.may_check(batch, current_user),
     )
 
 
@@ -201,8 +203,8 @@ def batch_compare(slug: str, batch_id: int):
     return render_template(
         "votes/batches/compare.html", vote=vote, batch=batch,
         comparison=double_entry.compare(batch), labels=_difference_labels(),
-        accepting=services.phase(vote) == "open",
-        may_check=double_entry.may_check(batch, current_user), source_labels=SOURCE_LABELS,
+        accepting=services.phase(vote) == VotePhase.OPEN,
+        may_check=double_entry.may_check(batch, current_user),
     )
 
 

@@ -12,6 +12,7 @@ from ...accounts.models import User
 from ...core.permissions import can
 from ...extensions import db
 from ..cli import vote_or_fail
+from ..models import BatchStatus
 from . import batches
 from . import parse as paper
 
@@ -71,7 +72,7 @@ def import_command(slug: str, file: Path, station: str, collected_on, username: 
         db.session.commit()
         click.echo(_("Imported %(count)d cards into %(slug)s as batch %(id)d.",
                      count=len(parsed.cards), slug=vote.slug, id=batch.id))
-        if batch.status == "checking":
+        if batch.status == BatchStatus.CHECKING:
             click.echo(_("Double entry: the batch counts once another staff member has entered "
                          "its cards again and both entries agree."))
     click.echo(_counts_text(vote, parsed.counts()))

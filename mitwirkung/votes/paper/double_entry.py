@@ -20,13 +20,20 @@ from ...core import audit
 from ...core.time import utcnow
 from ...extensions import db
 from .. import services
-from ..models import Ballot, PaperBatch, PaperCheckCard, Vote
+from ..models import (
+    AnswerKind,
+    Ballot,
+    BatchStatus,
+    PaperBatch,
+    PaperCheckCard,
+    Vote,
+    VotePhase,
+)
 from ..results.tally import record_paper_tally
 from . import batches
 from .batches import BatchError, CardRejected, ImportRejected
 from .parse import SERIAL, PaperCard, ParsedFile, RowError, parse_ballot_file, parse_card
 
-CHECKING = "checking"
 # What a difference between the entries is about.
 MISSING_IN_CHECK, MISSING_IN_FIRST, DIFFERENT = "missing_in_check", "missing_in_first", "different"
 
@@ -108,10 +115,10 @@ def _require_checking(batch: PaperBatch) -> Vote:
     correction and a confirmation of the same batch never overlap.
     """
     db.session.refresh(batch, with_for_update={"of": PaperBatch})
-    if batch.status != CHECKING:
+    if batch.status != BatchStatus.CHECKING:
         raise NotChecking
     vote = db.session.get(Vote, batch.vote_id)
-    if services.phase(vote) != "open":
+    if services.phase(vote) != VotePhase.OPEN:
         raise batches.VoteNotAcceptingPaper
     return vote
 
@@ -149,7 +156,7 @@ def check_answers(vote: Vote, card: PaperCheckCard) -> dict[str, Answer]:
     stored = card.answers or {}
     result = {}
     for question in vote.questions:
-        kind, code = stored.get(question.code) or ("blank", None)
+        kind, code = stored.get(question.code) or (AnswerKind.BLANK, None)
         result[question.code] = (kind, code)
     return result
 
@@ -160,8 +167,8 @@ def check_typed_cells(vote: Vote, card: PaperCheckCard) -> dict[str, str]:
     cells = {}
     for spec in batches.question_specs(vote):
         kind, code = answers[spec.code]
-        cells[spec.code] = {"option": code, "blank": "",
-                            "invalid": batches.invalid_shortcut(spec)}.get(kind, "")
+        cells[spec.code] = {AnswerKind.OPTION: code, AnswerKind.BLANK: "",
+                            AnswerKind.INVALID: batches.invalid_shortcut(spec)}.get(kind, "")
     return cells
 
 
@@ -287,7 +294,7 @@ def add_first_card(batch: PaperBatch, serial: str, cells: Mapping[str, str | Non
                    actor) -> Ballot:
     """Add a card the first entry missed, while the batch waits for its check."""
     _require_checking(batch)
-    ballot = batches.add_card(batch, serial, cells, status=CHECKING)
+    ballot = batches.add_card(batch, serial, cells, status=BatchStatus.CHECKING)
     audit.record(actor, "paper.correct", batch, change="add", serial=ballot.serial)
     return ballot
 
@@ -297,7 +304,7 @@ def correct_first_card(batch: PaperBatch, ballot: Ballot, serial: str,
     """Correct a card of the first entry, while the batch waits for its check."""
     vote = _require_checking(batch)
     before = ballot.serial, _plain(batches.card_answers(vote, ballot))
-    batches.update_card(batch, ballot, serial, cells, status=CHECKING)
+    batches.update_card(batch, ballot, serial, cells, status=BatchStatus.CHECKING)
     audit.record(actor, "paper.correct", batch, change="update", serial=before[0],
                  new_serial=ballot.serial, before=before[1],
                  after=_plain(batches.card_answers(vote, ballot)))
@@ -308,13 +315,14 @@ def delete_first_card(batch: PaperBatch, ballot: Ballot, actor) -> None:
     """Remove a card from the first entry, while the batch waits for its check."""
     _require_checking(batch)
     serial = ballot.serial
-    batches.delete_card(batch, ballot, status=CHECKING)
+    batches.delete_card(batch, ballot, status=BatchStatus.CHECKING)
     audit.record(actor, "paper.correct", batch, change="delete", serial=serial)
 
 
 def _plain(answers: dict[str, Answer]) -> dict[str, str]:
     """Answers for the audit log: option code, "blank" or "invalid" per question."""
-    return {code: option if kind == "option" else kind for code, (kind, option) in answers.items()}
+    return {code: option if kind == AnswerKind.OPTION else kind
+            for code, (kind, option) in answers.items()}
 
 
 def _own(batch: PaperBatch, batch_id: int) -> None:
@@ -338,7 +346,7 @@ def _first_entry(vote: Vote, batch: PaperBatch) -> dict[str, tuple[str, str, dic
         for question in vote.questions:
             answer = by_question.get(question.id)
             answers[question.code] = (
-                (answer.kind, codes.get(answer.option_id)) if answer else ("blank", None)
+                (answer.kind, codes.get(answer.option_id)) if answer else (AnswerKind.BLANK, None)
             )
         entry[ballot.serial.casefold()] = (ballot.serial, ballot.id, answers)
     return entry
@@ -388,7 +396,7 @@ def confirm(batch: PaperBatch, actor) -> int:
     checkers = sorted(filter(None, set(db.session.scalars(
         select(PaperCheckCard.entered_by_id).where(PaperCheckCard.batch_id == batch.id)
     ))))
-    batch.status = "counted"
+    batch.status = BatchStatus.COUNTED
     batch.checked_at = utcnow()
     batch.checked_by_id = getattr(actor, "id", None)
     db.session.flush()

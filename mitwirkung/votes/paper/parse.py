@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from ..models import AnswerKind
+
 # Outside an app context flask_babel falls back to the untranslated msgid (documented in
 # get_translations), so messages render in English in bare unit tests and translated
 # in the web upload and the CLI, without a has_app_context() branch here.
@@ -96,7 +98,7 @@ class QuestionSpec:
 class PaperAnswer:
     question: str
     option: str | None
-    kind: str  # "option" | "blank" | "invalid"
+    kind: str  # an AnswerKind
 
 
 @dataclass(frozen=True)
@@ -123,13 +125,14 @@ class ParsedFile:
     def counts(self) -> dict[str, dict[str, int]]:
         """Cards per question and option code, plus "blank" and "invalid", for the preview."""
         result = {
-            q.code: dict.fromkeys([o.code for o in q.options] + ["blank", "invalid"], 0)
+            q.code: dict.fromkeys([o.code for o in q.options]
+                                  + [AnswerKind.BLANK, AnswerKind.INVALID], 0)
             for q in self.questions
         }
         for card in self.cards:
             for answer in card.answers:
                 bucket = result.setdefault(answer.question, {})
-                key = answer.option if answer.kind == "option" else answer.kind
+                key = answer.option if answer.kind == AnswerKind.OPTION else answer.kind
                 bucket[key] = bucket.get(key, 0) + 1
         return result
 
@@ -141,12 +144,14 @@ def _key(text: str) -> str:
 
 def _lookup(question: QuestionSpec) -> dict[str, PaperAnswer]:
     """Map every accepted cell spelling to one shared answer object."""
-    answers = {o.code: PaperAnswer(question.code, o.code, "option") for o in question.options}
+    answers = {o.code: PaperAnswer(question.code, o.code, AnswerKind.OPTION)
+               for o in question.options}
     table = {unicodedata.normalize("NFC", _key(o.title)): answers[o.code] for o in question.options}
     # Codes win over a title spelled like another option's code; reserved words win over both.
     table |= {_key(o.code): answers[o.code] for o in question.options}
-    table[""] = PaperAnswer(question.code, None, "blank")
-    return table | dict.fromkeys(INVALID_WORDS, PaperAnswer(question.code, None, "invalid"))
+    table[""] = PaperAnswer(question.code, None, AnswerKind.BLANK)
+    return table | dict.fromkeys(INVALID_WORDS, PaperAnswer(question.code, None,
+                                                            AnswerKind.INVALID))
 
 
 def _decode(data: bytes) -> tuple[str, str]:

@@ -8,13 +8,13 @@ from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ...core.permissions import require
 from ...extensions import db
 from ...projects.services import local_today
 from .. import bp, services
+from ..models import BatchStatus, VotePhase
 from . import batches
 from . import parse as paper
 from .forms import (
@@ -26,16 +26,6 @@ from .forms import (
     question_field_name,
 )
 
-SOURCE_LABELS = {"manual": _l("typed in"), "csv": _l("CSV file")}
-BATCH_STATUS_LABELS = {
-    "open": _l("being entered"), "checking": _l("awaiting check"), "counted": _l("counted"),
-    "void": _l("void"),
-}
-
-
-@bp.context_processor
-def _labels():
-    return {"batch_status_labels": BATCH_STATUS_LABELS}
 PREVIEW_ROWS = 100  # cards shown in the preview; the counts cover all of them
 RECENT_CARDS = 10
 # The confirmation form carries the file compressed; never unpack more than the parser reads.
@@ -85,16 +75,16 @@ def _render_list(vote, failed: tuple[int, VoidForm] | None = None):
     void_forms = {
         item.batch.id: failed[1] if failed and failed[0] == item.batch.id else _void_form(
             item.batch.id)
-        for item in summaries if item.batch.status != "void"
+        for item in summaries if item.batch.status != BatchStatus.VOID
     }
     totals = {
         status: sum(item.ballots for item in summaries if item.batch.status == status)
-        for status in ("open", "checking", "counted", "void")
+        for status in BatchStatus
     }
     return render_template(
         "votes/batches/list.html", vote=vote, summaries=summaries, void_forms=void_forms,
         failed_form=failed[1] if failed else None, totals=totals,
-        accepting=services.phase(vote) == "open", source_labels=SOURCE_LABELS,
+        accepting=services.phase(vote) == VotePhase.OPEN,
     )
 
 
@@ -189,7 +179,7 @@ def batch_import_confirm(slug: str):
         flash(_import_problem(error), "error")
         return redirect(url_for(".batch_list", slug=slug))
     db.session.commit()
-    if batch.status == "checking":
+    if batch.status == BatchStatus.CHECKING:
         flash(_("%(count)d cards from “%(file)s” were imported. They count once another staff "
                 "member has entered them again and both entries agree.",
                 count=len(parsed.cards), file=batch.file_name or ""), "success")
@@ -243,7 +233,7 @@ def _save_card(vote, batch, form, ballot=None) -> bool:
 
 def _refuse_closed(vote, batch):
     """Where a change to a batch that is not open (or a vote that closed) lands."""
-    message = _closed_message() if batch.status != "open" else _not_open_message()
+    message = _closed_message() if batch.status != BatchStatus.OPEN else _not_open_message()
     flash(message, "error")
     return redirect(url_for(".batch_cards", slug=vote.slug, batch_id=batch.id))
 
@@ -266,8 +256,7 @@ def batch_cards(slug: str, batch_id: int):
         "votes/batches/cards.html", vote=vote, batch=batch, form=form,
         count=batches.batch_size(batch), show_all=show_all,
         cards=batches.cards_of(batch, None if show_all else RECENT_CARDS),
-        card_answers=batches.card_answers, accepting=services.phase(vote) == "open",
-        source_labels=SOURCE_LABELS,
+        card_answers=batches.card_answers, accepting=services.phase(vote) == VotePhase.OPEN,
     )
 
 
@@ -282,7 +271,7 @@ def batch_card_edit(slug: str, batch_id: int, ballot_id: str):
     vote = _vote_or_404(slug)
     batch = _batch_or_404(vote, batch_id)
     ballot = _card_or_404(batch, ballot_id)
-    if batch.status != "open":
+    if batch.status != BatchStatus.OPEN:
         return _refuse_closed(vote, batch)
     typed = {question_field_name(code): text
              for code, text in batches.typed_cells(vote, ballot).items()}
@@ -328,7 +317,7 @@ def batch_close(slug: str, batch_id: int):
     except (batches.BatchClosed, batches.VoteNotAcceptingPaper):
         return _refuse_closed(vote, batch)
     db.session.commit()
-    if batch.status == "checking":
+    if batch.status == BatchStatus.CHECKING:
         flash(_("The batch from %(station)s is closed. Its %(count)d cards count once another "
                 "staff member has entered them again and both entries agree.",
                 station=batch.station, count=cards), "success")

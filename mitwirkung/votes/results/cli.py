@@ -5,15 +5,12 @@ import json
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from ...core.csv_export import csv_text
 from ...core.templating import format_share
 from ..cli import vote_or_fail
+from ..models import VotePhase
 from .tally import as_json, result_rows, tally
-
-PHASE_LABELS = {"draft": _l("Draft"), "upcoming": _l("Upcoming"), "open": _l("Open"),
-                "closed": _l("Closed")}
 
 
 @click.command("results")
@@ -35,7 +32,7 @@ def results_command(slug: str, output: str) -> None:
 def _as_text(results) -> str:
     online, paper, total = _("online"), _("paper"), _("total")
     lines = [
-        f"{results.vote.title} ({results.vote.slug}) - {PHASE_LABELS[results.phase]}",
+        f"{results.vote.title} ({results.vote.slug}) - {VotePhase.label_of(results.phase)}",
         f"{_('Ballots')}: {results.online_ballots} {online}, {results.paper_ballots} {paper}, "
         f"{results.total_ballots} {total}",
     ]

@@ -8,7 +8,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, case, cast, delete, func, insert, select
 
 from ...extensions import db
-from ..models import Ballot, BallotAnswer, OnlineTally, PaperBatch, PaperTally, Vote
+from ..models import (
+    AnswerKind,
+    Ballot,
+    BallotAnswer,
+    BatchStatus,
+    OnlineTally,
+    PaperBatch,
+    PaperTally,
+    Vote,
+    VotePhase,
+)
 from ..services import phase
 
 
@@ -90,11 +100,12 @@ def tally(vote: Vote) -> Results:
             for o, c in counts
         ]
         questions.append(QuestionResult(
-            question.code, question.title, options, count("blank"), count("invalid")
+            question.code, question.title, options, count(AnswerKind.BLANK),
+            count(AnswerKind.INVALID)
         ))
     first = vote.questions[0].id if vote.questions else None
     online_ballots = sum(online[first].values()) if first else 0
-    paper_ballots = sum(b.ballots for b in batches if b.batch.status == "counted")
+    paper_ballots = sum(b.ballots for b in batches if b.batch.status == BatchStatus.COUNTED)
     return Results(vote, phase(vote), online_ballots, paper_ballots, questions, batches)
 
 
@@ -102,7 +113,7 @@ def as_json(results: Results) -> dict:
     """The public JSON shape (PRODUCT.md contract)."""
     return {
         "vote": results.vote.slug,
-        "status": "closed" if results.phase == "closed" else "open",
+        "status": "closed" if results.phase == VotePhase.CLOSED else "open",
         "ballots": {"online": results.online_ballots, "paper": results.paper_ballots},
         "questions": [
             {
@@ -142,7 +153,7 @@ def _paper_counts(vote: Vote) -> dict[int, dict[str, int]]:
     rows = db.session.execute(
         select(PaperTally.question_id, PaperTally.choice, func.sum(PaperTally.count))
         .join(PaperBatch, PaperBatch.id == PaperTally.batch_id)
-        .where(PaperBatch.vote_id == vote.id, PaperBatch.status == "counted")
+        .where(PaperBatch.vote_id == vote.id, PaperBatch.status == BatchStatus.COUNTED)
         .group_by(PaperTally.question_id, PaperTally.choice)
     )
     for question_id, choice, n in rows:
@@ -152,7 +163,7 @@ def _paper_counts(vote: Vote) -> dict[int, dict[str, int]]:
 
 def record_paper_tally(batch: PaperBatch) -> None:
     """Store a batch's totals when it starts to count; its cards are fixed from then on."""
-    choice = case((BallotAnswer.kind == "option", cast(BallotAnswer.option_id, String)),
+    choice = case((BallotAnswer.kind == AnswerKind.OPTION, cast(BallotAnswer.option_id, String)),
                   else_=BallotAnswer.kind)
     rows = db.session.execute(
         select(BallotAnswer.question_id, choice, func.count())

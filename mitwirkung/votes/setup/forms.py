@@ -23,13 +23,11 @@ from wtforms.validators import (
 
 from ...core.image_fields import image_fields, require_alt_text
 from ...core.markdown_field import markdown_field
-from ..models import Vote
+from ..models import ResultsVisibility, Vote
 from . import services as setup
 
-VISIBILITY_CHOICES = [
-    SelectChoice("after_close", _l("Only after the vote has closed")),
-    SelectChoice("live", _l("Live, while the vote is open")),
-]
+VISIBILITY_CHOICES = [SelectChoice(visibility.value, visibility.label) for visibility in
+                      (ResultsVisibility.AFTER_CLOSE, ResultsVisibility.LIVE)]
 YEARS = (2000, 2100)
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
@@ -63,7 +61,7 @@ class VoteForm(FlaskForm):
     results_visibility = SelectField(
         _l("Results visible"),
         choices=VISIBILITY_CHOICES,
-        default="after_close",
+        default=ResultsVisibility.AFTER_CLOSE,
         validators=[InputRequired()],
     )
     double_entry = BooleanField(

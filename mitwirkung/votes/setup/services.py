@@ -18,7 +18,15 @@ from sqlalchemy.exc import IntegrityError
 from ...core import audit, uploads
 from ...extensions import db
 from .. import services
-from ..models import VISIBILITIES, Option, PaperBatch, Question, Vote
+from ..models import (
+    BatchStatus,
+    Option,
+    PaperBatch,
+    Question,
+    ResultsVisibility,
+    Vote,
+    VoteStatus,
+)
 
 LOCAL_ZONE = ZoneInfo("Europe/Berlin")
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -119,7 +127,7 @@ def is_locked(vote: Vote) -> bool:
 def double_entry_locked(vote: Vote) -> bool:
     """Double entry is fixed once the vote has a paper batch that is not void."""
     return vote.id is not None and bool(db.session.scalar(select(exists().where(
-        PaperBatch.vote_id == vote.id, PaperBatch.status != "void"
+        PaperBatch.vote_id == vote.id, PaperBatch.status != BatchStatus.VOID
     ))))
 
 
@@ -150,7 +158,7 @@ def create_vote(
         closes_at=closes_at,
         results_visibility=results_visibility,
         double_entry=bool(double_entry),
-        status="draft",
+        status=VoteStatus.DRAFT,
         created_by_id=getattr(actor, "id", None),
     )
     with _unique_guard(SlugTaken):
@@ -209,12 +217,12 @@ def update_vote(
 
 def publish_vote(vote: Vote, actor) -> Vote:
     """Make a draft vote public; it needs a question and two options for each question."""
-    if vote.status != "draft":
+    if vote.status != VoteStatus.DRAFT:
         raise AlreadyPublished()
     problems = readiness_problems(vote)
     if problems:
         raise NotReady(problems)
-    vote.status = "published"
+    vote.status = VoteStatus.PUBLISHED
     db.session.flush()
     audit.record(actor, "vote.publish", vote, slug=vote.slug)
     return vote
@@ -233,7 +241,7 @@ def _check_window(opens_at: datetime, closes_at: datetime) -> None:
 
 
 def _check_visibility(visibility: str) -> None:
-    if visibility not in VISIBILITIES:
+    if visibility not in set(ResultsVisibility):
         raise InvalidVisibility(visibility)
 
 
@@ -293,7 +301,7 @@ def delete_question(question: Question, actor) -> None:
     """Remove a question and its options (and their images) from an unlocked vote."""
     vote = question.vote
     _ensure_unlocked(vote)
-    if vote.status == "published" and len(vote.questions) <= 1:
+    if vote.status == VoteStatus.PUBLISHED and len(vote.questions) <= 1:
         raise StillNeeded()
     images = [option.image for option in question.options if option.image]
     audit.record(actor, "vote.question_delete", vote, question_id=question.id, code=question.code)
@@ -390,7 +398,7 @@ def delete_option(option: Option, actor) -> None:
     question = option.question
     vote = question.vote
     _ensure_unlocked(vote)
-    if vote.status == "published" and len(question.options) <= 2:
+    if vote.status == VoteStatus.PUBLISHED and len(question.options) <= 2:
         raise StillNeeded()
     audit.record(
         actor,

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from ...core.database import is_unique_violation, start_writes
+from ...core.domain import DomainError
 from ...core.permissions import can
 from ...core.time import utcnow
 from ...extensions import db
@@ -21,28 +23,38 @@ from .ballot_box import BallotBox
 from .writes import Choices, write_online_ballot
 
 
-class VoteError(Exception):
-    """A ballot that cannot be taken; the view turns it into a message."""
+class VoteError(DomainError):
+    """A ballot that cannot be taken; the message says why, and that nothing was counted."""
 
 
 class VoteNotOpen(VoteError):
     """The vote is a draft, has not opened yet or has closed (by the server's clock)."""
 
+    message = _l("This vote is not open. Your ballot was not counted.")
+
 
 class AlreadyVoted(VoteError):
-    pass
+    message = _l("You have already voted. Each account votes once.")
 
 
 class BallotOutdated(VoteError):
     """An option or question of the ballot was removed while it was being cast."""
 
+    message = _l("The ballot changed while you were voting. Nothing was counted; please vote "
+                 "again.")
+
 
 class NotEntitled(VoteError):
     """Only confirmed, unblocked accounts vote."""
 
+    message = _l("Please confirm your e-mail address before you vote.")
+
 
 class InvalidBallot(VoteError):
     """An answer names an unknown question or an option of another question."""
+
+    message = _l("Your ballot does not match the choices of this vote; they may have changed. "
+                 "Nothing was counted; please vote again.")
 
 
 class VoteNotFound(VoteError):

@@ -1,7 +1,6 @@
 """Vote pages: the ballot, its review step, the cast and the receipt."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...core.database import reads_first
@@ -31,8 +30,7 @@ def _ballot_page(vote, selected: dict):
 def _unreadable_ballot(vote):
     """400 for a ballot that names no choice of this vote (an option removed since the page
     was loaded, or a tampered form), with the ballot as it is now, to vote again."""
-    flash(_("Your ballot does not match the choices of this vote; they may have changed. "
-            "Nothing was counted; please vote again."), "error")
+    flash(str(casting.InvalidBallot()), "error")
     return _ballot_page(vote, selected={}), 400
 
 
@@ -94,22 +92,9 @@ def cast(slug: str):
     except casting.InvalidBallot:
         db.session.rollback()
         return _unreadable_ballot(_visible_vote_or_404(slug))
-    except casting.AlreadyVoted:
+    except casting.VoteError as error:
         db.session.rollback()
-        flash(_("You have already voted. Each account votes once."), "error")
-        return redirect(url_for("votes.show", slug=slug))
-    except casting.VoteNotOpen:
-        db.session.rollback()
-        flash(_("This vote is not open. Your ballot was not counted."), "error")
-        return redirect(url_for("votes.show", slug=slug))
-    except casting.BallotOutdated:
-        db.session.rollback()
-        flash(_("The ballot changed while you were voting. Nothing was counted; please vote "
-                "again."), "error")
-        return redirect(url_for("votes.show", slug=slug))
-    except casting.NotEntitled:
-        db.session.rollback()
-        flash(_("Please confirm your e-mail address before you vote."), "error")
+        flash(str(error), "error")
         return redirect(url_for("votes.show", slug=slug))
     db.session.commit()
     return redirect(url_for("votes.receipt", slug=slug))

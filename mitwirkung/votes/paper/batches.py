@@ -13,11 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ...core import audit
+from ...core.domain import DomainError
 from ...core.time import utcnow
 from ...extensions import db
 from .. import services
@@ -56,16 +58,20 @@ BALLOT_COLUMNS = ("id", "vote_id", "channel", "batch_id", "serial", "voided")
 ANSWER_COLUMNS = ("ballot_id", "question_id", "option_id", "kind")
 
 
-class BatchError(Exception):
-    """A paper-ballot change was refused; the view or command turns it into a message."""
+class BatchError(DomainError):
+    """A paper-ballot change was refused; the message says why, on the web and the CLI."""
 
 
 class VoteNotAcceptingPaper(BatchError):
     """Paper ballots go only into a published vote while it is open."""
 
+    message = _l("Paper ballots can be entered only while the vote is open.")
+
 
 class ImportRejected(BatchError):
     """The file has errors (`errors`, each with its line); nothing was written."""
+
+    message = _l("The file has errors. Nothing was imported.")
 
     def __init__(self, errors: list[RowError], parsed: ParsedFile | None = None):
         super().__init__(errors)
@@ -76,33 +82,49 @@ class ImportRejected(BatchError):
 class DuplicateFile(BatchError):
     """A file with the same content already went into this vote (`batch`)."""
 
+    message = _l("This file was already imported into this vote (batch %(id)s); a file "
+                 "counts once.")
+    field = "file"
+
     def __init__(self, batch: PaperBatch | None = None):
-        super().__init__(batch)
+        super().__init__(batch, id=batch.id if batch is not None else "?")
         self.batch = batch
 
 
 class BatchClosed(BatchError):
     """The batch is not (or no longer) in the status that lets its cards change."""
 
+    message = _l("This batch is no longer open; its cards cannot change.")
+
 
 class AlreadyVoid(BatchError):
-    pass
+    message = _l("This batch is already void.")
 
 
 class EmptyBatch(BatchError):
     """A batch without cards is not counted; void it instead."""
 
+    message = _l("This batch has no cards yet. Enter cards, or void the batch.")
+
 
 class ReasonRequired(BatchError):
     """Voiding needs a reason for the audit log."""
+
+    message = _l("Please give a reason.")
+    field = "reason"
 
 
 class InvalidStation(BatchError):
     """The station is empty or longer than STATION_MAX_LENGTH."""
 
+    message = _l("Please name the station (at most 120 characters).")
+    field = "station"
+
 
 class CardRejected(BatchError):
     """A typed card has errors, keyed by "serial" or question code."""
+
+    message = _l("The card has errors.")
 
     def __init__(self, errors: dict[str, RowError]):
         super().__init__(errors)

@@ -31,39 +31,9 @@ def _vote_and_batch(slug: str, batch_id: int):
     return vote, batches.get_batch(vote, batch_id) or abort(404)
 
 
-def _problem(error: Exception) -> str:
-    """The message for a refused double-entry operation."""
-    if isinstance(error, double_entry.SameStaffMember):
-        return _("You entered this batch yourself: another staff member must make its check "
-                 "entry and confirm it.")
-    if isinstance(error, double_entry.NotChecking):
-        return _("This batch is not awaiting a check entry.")
-    if isinstance(error, double_entry.CheckNotEmpty):
-        return _("The check entry already has cards. Discard them first to import a file.")
-    if isinstance(error, double_entry.SameFile):
-        return _("This is the very file of the first entry. The check entry must be typed "
-                 "again independently.")
-    if isinstance(error, double_entry.EmptyCheck):
-        return _("The check entry has no cards yet.")
-    if isinstance(error, batches.EmptyBatch):
-        return _("The first entry has no cards. Add cards to it, or void the batch.")
-    if isinstance(error, double_entry.EntriesDiffer):
-        return ngettext("The entries still differ on %(num)d card.",
-                        "The entries still differ on %(num)d cards.", len(error.differences))
-    return _("Paper ballots can be entered only while the vote is open.")
-
-
-# Errors that end an operation with a message (CardRejected goes onto the form instead).
-REFUSED = (
-    double_entry.SameStaffMember, double_entry.NotChecking, double_entry.CheckNotEmpty,
-    double_entry.EmptyCheck, double_entry.EntriesDiffer, batches.EmptyBatch,
-    batches.BatchClosed, batches.VoteNotAcceptingPaper,
-)
-
-
 def _refuse(vote, batch, error: Exception, endpoint: str = ".batch_compare"):
     db.session.rollback()
-    flash(_problem(error), "error")
+    flash(str(error), "error")
     return redirect(url_for(endpoint, slug=vote.slug, batch_id=batch.id))
 
 
@@ -92,7 +62,7 @@ def batch_check(slug: str, batch_id: int):
                                                current_user)
         except batches.CardRejected as error:
             _form_errors(form, error)
-        except REFUSED as error:
+        except batches.BatchError as error:
             return _refuse(vote, batch, error, ".batch_check")
         else:
             db.session.commit()
@@ -127,8 +97,8 @@ def batch_check_import(slug: str, batch_id: int):
             db.session.rollback()
             errors = error.errors
         except double_entry.SameFile as error:
-            form.file.errors.append(_problem(error))
-        except REFUSED as error:
+            form.file.errors.append(str(error))
+        except batches.BatchError as error:
             return _refuse(vote, batch, error, ".batch_check")
         else:
             db.session.commit()
@@ -184,7 +154,7 @@ def batch_check_discard(slug: str, batch_id: int):
     vote, batch = _vote_and_batch(slug, batch_id)
     try:
         cards = double_entry.discard_check(batch, current_user)
-    except REFUSED as error:
+    except batches.BatchError as error:
         return _refuse(vote, batch, error, ".batch_check")
     db.session.commit()
     flash(ngettext("The check entry with %(num)d card was discarded.",
@@ -220,7 +190,7 @@ def batch_first_card_new(slug: str, batch_id: int):
                                                  current_user)
         except batches.CardRejected as error:
             _form_errors(form, error)
-        except REFUSED as error:
+        except batches.BatchError as error:
             return _refuse(vote, batch, error)
         else:
             db.session.commit()
@@ -258,7 +228,7 @@ def _card_editor(vote, batch, serial: str, cells: dict, *, save, heading: str, d
             save(form.serial.data, form.cells())
         except batches.CardRejected as error:
             _form_errors(form, error)
-        except REFUSED as error:
+        except batches.BatchError as error:
             return _refuse(vote, batch, error)
         else:
             db.session.commit()
@@ -285,7 +255,7 @@ def _card_deleter(vote, batch, serial: str, *, delete, done):
     """Delete one card of either entry: `delete()` removes it, `done()` is where to go."""
     try:
         delete()
-    except REFUSED as error:
+    except batches.BatchError as error:
         return _refuse(vote, batch, error)
     db.session.commit()
     flash(_("Card %(serial)s deleted.", serial=serial), "success")
@@ -299,7 +269,7 @@ def batch_confirm(slug: str, batch_id: int):
     vote, batch = _vote_and_batch(slug, batch_id)
     try:
         cards = double_entry.confirm(batch, current_user)
-    except REFUSED as error:
+    except batches.BatchError as error:
         return _refuse(vote, batch, error)
     db.session.commit()
     flash(ngettext("Both entries agree. The batch from %(station)s is confirmed; its "

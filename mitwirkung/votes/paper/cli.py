@@ -54,17 +54,9 @@ def import_command(slug: str, file: Path, station: str, collected_on, username: 
             click.echo(problem.message, err=True)
         click.echo(_("Nothing was imported."), err=True)
         raise click.exceptions.Exit(1) from None
-    except batches.DuplicateFile as error:
+    except batches.BatchError as error:
         db.session.rollback()
-        raise click.ClickException(_("this file was already imported into this vote "
-                                     "(batch %(id)s)", id=error.batch.id if error.batch else "?")
-                                   ) from None
-    except batches.VoteNotAcceptingPaper:
-        raise click.ClickException(_("vote “%(slug)s” is not open; paper ballots are refused",
-                                     slug=slug)) from None
-    except batches.InvalidStation:
-        raise click.ClickException(_("--station must hold 1 to %(max)d characters",
-                                     max=batches.STATION_MAX_LENGTH)) from None
+        raise click.ClickException(str(error)) from None  # the same words as on the web
     if dry_run:
         click.echo(_("Dry run: %(count)d cards are fine; nothing was written.",
                      count=len(parsed.cards)))

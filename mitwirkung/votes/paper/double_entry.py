@@ -12,6 +12,8 @@ entry, this needs the vote to be open. Operations add and flush; the calling vie
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -43,21 +45,34 @@ Answer = tuple[str, str | None]  # (kind, option code or None), as batches.card_
 class NotChecking(BatchError):
     """The batch is not waiting for its check entry (not closed yet, counted or void)."""
 
+    message = _l("This batch is not awaiting a check entry.")
+
 
 class SameStaffMember(BatchError):
     """Whoever entered the batch can neither make its check entry nor confirm it."""
+
+    message = _l("You entered this batch yourself: another staff member must make its check "
+                 "entry and confirm it.")
 
 
 class CheckNotEmpty(BatchError):
     """A file goes only into an empty check entry; discard the cards typed so far first."""
 
+    message = _l("The check entry already has cards. Discard them first to import a file.")
+
 
 class SameFile(BatchError):
     """The check file is the very file of the first entry, so no independent entry."""
 
+    message = _l("This is the very file of the first entry. The check entry must be typed "
+                 "again independently.")
+    field = "file"
+
 
 class EmptyCheck(BatchError):
     """The check entry has no cards yet."""
+
+    message = _l("The check entry has no cards yet.")
 
 
 class EntriesDiffer(BatchError):
@@ -66,6 +81,10 @@ class EntriesDiffer(BatchError):
     def __init__(self, differences: list["Difference"]):
         super().__init__(differences)
         self.differences = differences
+
+    def __str__(self) -> str:
+        return ngettext("The entries still differ on %(num)d card.",
+                        "The entries still differ on %(num)d cards.", len(self.differences))
 
 
 @dataclass(frozen=True)

@@ -62,14 +62,6 @@ def _void_form(batch_id: int) -> VoidForm:
     return VoidForm(prefix=f"void-{batch_id}")
 
 
-def _not_open_message() -> str:
-    return _("Paper ballots can be entered only while the vote is open.")
-
-
-def _closed_message() -> str:
-    return _("This batch is no longer open; its cards cannot change.")
-
-
 def _render_list(vote, failed: tuple[int, VoidForm] | None = None):
     summaries = batches.batch_summaries(vote)
     void_forms = {
@@ -95,14 +87,6 @@ def batch_list(slug: str):
 
 
 # CSV import -----------------------------------------------------------------------------
-
-
-def _import_problem(error: batches.BatchError) -> str:
-    if isinstance(error, batches.DuplicateFile):
-        return _("This file was already imported into this vote; a file counts once.")
-    if isinstance(error, batches.InvalidStation):
-        return _("Please name the station (at most 120 characters).")
-    return _not_open_message()
 
 
 def _render_preview(vote, data, parsed, errors, *, file_name, station, collected_on):
@@ -140,9 +124,8 @@ def batch_import(slug: str):
             )
         except batches.ImportRejected as error:
             return _render_preview(vote, data, error.parsed, error.errors, **context)
-        except (batches.DuplicateFile, batches.InvalidStation, batches.VoteNotAcceptingPaper) as e:
-            field = form.station if isinstance(e, batches.InvalidStation) else form.file
-            field.errors.append(_import_problem(e))
+        except batches.BatchError as error:
+            form[error.field or "file"].errors.append(str(error))
         else:
             return _render_preview(vote, data, parsed, [], **context)
     return render_template("votes/batches/import.html", vote=vote, form=form)
@@ -176,7 +159,7 @@ def batch_import_confirm(slug: str):
         return _render_preview(vote, data, error.parsed, error.errors, **context)
     except batches.BatchError as error:
         db.session.rollback()
-        flash(_import_problem(error), "error")
+        flash(str(error), "error")
         return redirect(url_for(".batch_list", slug=slug))
     db.session.commit()
     if batch.status == BatchStatus.CHECKING:
@@ -205,9 +188,9 @@ def batch_new(slug: str):
                 vote, form.station.data, form.collected_on.data, current_user
             )
         except batches.InvalidStation as error:
-            form.station.errors.append(_import_problem(error))
-        except batches.VoteNotAcceptingPaper:
-            flash(_not_open_message(), "error")
+            form.station.errors.append(str(error))
+        except batches.BatchError as error:
+            flash(str(error), "error")
             return redirect(url_for(".batch_list", slug=slug))
         else:
             db.session.commit()
@@ -231,10 +214,9 @@ def _save_card(vote, batch, form, ballot=None) -> bool:
     return True
 
 
-def _refuse_closed(vote, batch):
-    """Where a change to a batch that is not open (or a vote that closed) lands."""
-    message = _closed_message() if batch.status != BatchStatus.OPEN else _not_open_message()
-    flash(message, "error")
+def _refuse(vote, batch, error: batches.BatchError):
+    """Where a refused change to a batch's cards lands: its page, with the reason."""
+    flash(str(error), "error")
     return redirect(url_for(".batch_cards", slug=vote.slug, batch_id=batch.id))
 
 
@@ -249,8 +231,8 @@ def batch_cards(slug: str, batch_id: int):
         try:
             if _save_card(vote, batch, form):
                 return redirect(url_for(".batch_cards", slug=slug, batch_id=batch.id))
-        except (batches.BatchClosed, batches.VoteNotAcceptingPaper):
-            return _refuse_closed(vote, batch)
+        except batches.BatchError as error:
+            return _refuse(vote, batch, error)
     show_all = request.args.get("all") == "1"
     return render_template(
         "votes/batches/cards.html", vote=vote, batch=batch, form=form,
@@ -272,7 +254,7 @@ def batch_card_edit(slug: str, batch_id: int, ballot_id: str):
     batch = _batch_or_404(vote, batch_id)
     ballot = _card_or_404(batch, ballot_id)
     if batch.status != BatchStatus.OPEN:
-        return _refuse_closed(vote, batch)
+        return _refuse(vote, batch, batches.BatchClosed())
     typed = {question_field_name(code): text
              for code, text in batches.typed_cells(vote, ballot).items()}
     form = card_form(vote, data={"serial": ballot.serial, **typed})
@@ -280,8 +262,8 @@ def batch_card_edit(slug: str, batch_id: int, ballot_id: str):
         try:
             if _save_card(vote, batch, form, ballot):
                 return redirect(url_for(".batch_cards", slug=slug, batch_id=batch.id))
-        except (batches.BatchClosed, batches.VoteNotAcceptingPaper):
-            return _refuse_closed(vote, batch)
+        except batches.BatchError as error:
+            return _refuse(vote, batch, error)
     return render_template("votes/batches/card_edit.html", vote=vote, batch=batch, form=form,
                            ballot=ballot)
 
@@ -296,8 +278,8 @@ def batch_card_delete(slug: str, batch_id: int, ballot_id: str):
     serial = ballot.serial
     try:
         batches.delete_card(batch, ballot)
-    except (batches.BatchClosed, batches.VoteNotAcceptingPaper):
-        return _refuse_closed(vote, batch)
+    except batches.BatchError as error:
+        return _refuse(vote, batch, error)
     db.session.commit()
     flash(_("Card %(serial)s deleted.", serial=serial), "success")
     return redirect(url_for(".batch_cards", slug=slug, batch_id=batch.id))
@@ -311,11 +293,8 @@ def batch_close(slug: str, batch_id: int):
     batch = _batch_or_404(vote, batch_id)
     try:
         cards = batches.close_batch(batch, current_user)
-    except batches.EmptyBatch:
-        flash(_("This batch has no cards yet. Enter cards, or void the batch."), "error")
-        return redirect(url_for(".batch_cards", slug=slug, batch_id=batch.id))
-    except (batches.BatchClosed, batches.VoteNotAcceptingPaper):
-        return _refuse_closed(vote, batch)
+    except batches.BatchError as error:
+        return _refuse(vote, batch, error)
     db.session.commit()
     if batch.status == BatchStatus.CHECKING:
         flash(_("The batch from %(station)s is closed. Its %(count)d cards count once another "
@@ -338,8 +317,8 @@ def batch_void(slug: str, batch_id: int):
         return _render_list(vote, failed=(batch.id, form))
     try:
         batches.void_batch(batch, current_user, form.reason.data)
-    except batches.AlreadyVoid:
-        flash(_("This batch is already void."), "error")
+    except batches.BatchError as error:
+        flash(str(error), "error")
         return redirect(url_for(".batch_list", slug=slug))
     db.session.commit()
     flash(_("The batch from %(station)s is void and no longer counts.", station=batch.station),

@@ -12,10 +12,12 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
 from ...core import audit, uploads
+from ...core.domain import DomainError
 from ...extensions import db
 from .. import services
 from ..models import (
@@ -42,49 +44,77 @@ RESERVED_QUESTION_CODES = frozenset({"serial"})
 RESERVED_OPTION_WORDS = frozenset({"ungültig", "invalid"})
 
 
-class SetupError(Exception):
-    """A setup change was refused; the view turns it into a form error or message."""
+class SetupError(DomainError):
+    """A setup change was refused; `field` names the form field it belongs to, if one."""
 
 
 class VoteLocked(SetupError):
     """Ballots exist: questions, options and the slug can no longer change."""
 
+    message = _l("Ballots exist: the questions, options and web address of this vote can no "
+                 "longer change.")
+
 
 class DoubleEntryLocked(SetupError):
     """Paper batches exist: double entry can no longer be switched on or off."""
 
+    message = _l("Double entry cannot change once paper ballots are entered.")
+
 
 class SlugTaken(SetupError):
-    """Another vote already uses this web address."""
+    message = _l("Another vote already uses this web address.")
+    field = "slug"
 
 
 class CodeTaken(SetupError):
-    """Another question of the vote, or option of the question, already uses this code."""
+    field = "code"
+
+
+class QuestionCodeTaken(CodeTaken):
+    message = _l("Another question of this vote already uses this code.")
+
+
+class OptionCodeTaken(CodeTaken):
+    message = _l("Another option of this question already uses this code.")
 
 
 class ReservedCode(SetupError):
     """The code is the paper-ballot CSV's card-number column."""
+
+    message = _l("This code is reserved for the card number column.")
+    field = "code"
 
 
 class AmbiguousOption(SetupError):
     """A paper-ballot cell could not tell this option from another one (or from 'invalid');
     `field` is "code" or "title"."""
 
+    MESSAGES = {
+        "code": _l("This code is the title of another option or means invalid on paper cards."),
+        "title": _l("This title is the code or title of another option or means invalid on "
+                    "paper cards."),
+    }
+
     def __init__(self, field: str):
         super().__init__(field)
         self.field = field
+        self.message = self.MESSAGES[field]
 
 
 class InvalidWindow(SetupError):
     """The vote would close before (or when) it opens."""
 
+    message = _l("The closing time must be after the opening time.")
+    field = "closes_at"
+
 
 class InvalidVisibility(SetupError):
-    pass
+    message = _l("Please choose when the results are visible.")
+    field = "results_visibility"
 
 
 class AlreadyPublished(SetupError):
-    pass
+    message = _l("This vote is already published.")
 
 
 class NotReady(SetupError):
@@ -92,6 +122,9 @@ class NotReady(SetupError):
 
     Each problem is ("no_questions", None) or ("too_few_options", question).
     """
+
+    message = _l("The vote needs at least one question, and each question at least two "
+                 "options.")
 
     def __init__(self, problems: list[tuple[str, Question | None]]):
         super().__init__(problems)
@@ -101,6 +134,14 @@ class NotReady(SetupError):
 class StillNeeded(SetupError):
     """Deleting this would leave a published vote without a question, or a question of a
     published vote with fewer than two options."""
+
+
+class LastQuestion(StillNeeded):
+    message = _l("A published vote keeps at least one question.")
+
+
+class TooFewOptions(StillNeeded):
+    message = _l("A question of a published vote keeps at least two options.")
 
 
 # Time ----------------------------------------------------------------------------------
@@ -268,7 +309,7 @@ def add_question(
     question = Question(
         code=code, title=title.strip(), help_text=help_text.strip(), position=position
     )
-    with _unique_guard(CodeTaken):
+    with _unique_guard(QuestionCodeTaken):
         vote.questions.append(question)
     audit.record(actor, "vote.question_add", vote, question_id=question.id, code=code)
     return question
@@ -287,7 +328,7 @@ def update_question(
     vote = question.vote
     _ensure_unlocked(vote)
     code = _checked_question_code(vote, code, question_id=question.id)
-    with _unique_guard(CodeTaken):
+    with _unique_guard(QuestionCodeTaken):
         question.code = code
         question.title = title.strip()
         question.help_text = help_text.strip()
@@ -302,7 +343,7 @@ def delete_question(question: Question, actor) -> None:
     vote = question.vote
     _ensure_unlocked(vote)
     if vote.status == VoteStatus.PUBLISHED and len(vote.questions) <= 1:
-        raise StillNeeded()
+        raise LastQuestion()
     images = [option.image for option in question.options if option.image]
     audit.record(actor, "vote.question_delete", vote, question_id=question.id, code=question.code)
     vote.questions.remove(question)
@@ -316,7 +357,7 @@ def _checked_question_code(vote: Vote, code: str, question_id: int | None) -> st
     if code in RESERVED_QUESTION_CODES:
         raise ReservedCode(code)
     if any(q.code == code and q.id != question_id for q in vote.questions):
-        raise CodeTaken(code)
+        raise QuestionCodeTaken(code)
     return code
 
 
@@ -349,7 +390,7 @@ def add_option(
         image_alt=image_alt.strip() if stored else "",
         position=position,
     )
-    with _unique_guard(CodeTaken, stored):
+    with _unique_guard(OptionCodeTaken, stored):
         question.options.append(option)
     audit.record(
         actor, "vote.option_add", vote, question_id=question.id, option_id=option.id, code=code
@@ -376,7 +417,7 @@ def update_option(
     code, title = _checked_option(question, code, title, option_id=option.id)
     old_image = option.image
     new_image = uploads.save_image(image) if image is not None else None
-    with _unique_guard(CodeTaken, new_image):
+    with _unique_guard(OptionCodeTaken, new_image):
         option.code = code
         option.title = title
         option.text = text.strip()
@@ -399,7 +440,7 @@ def delete_option(option: Option, actor) -> None:
     vote = question.vote
     _ensure_unlocked(vote)
     if vote.status == VoteStatus.PUBLISHED and len(question.options) <= 2:
-        raise StillNeeded()
+        raise TooFewOptions()
     audit.record(
         actor,
         "vote.option_delete",
@@ -425,7 +466,7 @@ def _checked_option(
     code, title = code.strip().upper(), title.strip()
     others = [o for o in question.options if o.id != option_id]
     if any(o.code == code for o in others):
-        raise CodeTaken(code)
+        raise OptionCodeTaken(code)
     if code.casefold() in RESERVED_OPTION_WORDS or any(
         code.casefold() == o.title.casefold() for o in others
     ):

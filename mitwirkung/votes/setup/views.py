@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from ...core.domain import show_on_form
 from ...core.image_fields import image_upload_message
 from ...core.permissions import require
 from ...core.uploads import UploadRejected
@@ -45,12 +46,13 @@ def _back(vote: Vote, anchor: str | None = None):
     return redirect(url_for("votes.manage", slug=vote.slug, _anchor=anchor))
 
 
-def _window_message() -> str:
-    return _("The closing time must be after the opening time.")
-
-
-def _slug_message() -> str:
-    return _("Another vote already uses this web address.")
+def _refused(vote: Vote, form, error: setup.SetupError, anchor: str | None = None):
+    """A refused change: beside its field when the form has one (None: render the form
+    again), else as a message back on the vote's page."""
+    if form is not None and show_on_form(form, error):
+        return None
+    flash(str(error), "error")
+    return _back(vote, anchor)
 
 
 # Votes ---------------------------------------------------------------------------------
@@ -70,10 +72,8 @@ def new():
         project = db.session.get(Project, form.project_id.data)
         try:
             vote = setup.create_vote(project, current_user, **form.values())
-        except setup.SlugTaken:
-            form.slug.errors.append(_slug_message())
-        except setup.InvalidWindow:
-            form.closes_at.errors.append(_window_message())
+        except setup.SetupError as error:
+            show_on_form(form, error)
         else:
             db.session.commit()
             flash(_("The vote was created as a draft. Now add its questions."), "success")
@@ -95,16 +95,10 @@ def manage(slug: str):
     if form.validate_on_submit():
         try:
             setup.update_vote(vote, current_user, **form.values(slug=vote.slug if locked else None))
-        except setup.SlugTaken:
-            form.slug.errors.append(_slug_message())
-        except setup.InvalidWindow:
-            form.closes_at.errors.append(_window_message())
-        except setup.VoteLocked:
-            flash(_("The web address cannot change once ballots exist."), "error")
-            return _back(vote)
-        except setup.DoubleEntryLocked:
-            flash(_("Double entry cannot change once paper ballots are entered."), "error")
-            return _back(vote)
+        except setup.SetupError as error:
+            refused = _refused(vote, form, error)
+            if refused is not None:
+                return refused
         else:
             db.session.commit()
             flash(_("The vote was saved."), "success")
@@ -126,13 +120,8 @@ def publish(slug: str):
     vote = _vote_or_404(slug)
     try:
         setup.publish_vote(vote, current_user)
-    except setup.AlreadyPublished:
-        flash(_("This vote is already published."), "error")
-    except setup.NotReady:
-        flash(
-            _("The vote needs at least one question, and each question at least two options."),
-            "error",
-        )
+    except setup.SetupError as error:
+        flash(str(error), "error")
     else:
         db.session.commit()
         flash(_("The vote is published."), "success")
@@ -140,13 +129,6 @@ def publish(slug: str):
 
 
 # Questions -----------------------------------------------------------------------------
-
-
-def _question_errors(form: QuestionForm, error: setup.SetupError) -> None:
-    if isinstance(error, setup.ReservedCode):
-        form.code.errors.append(_("This code is reserved for the card number column."))
-    else:
-        form.code.errors.append(_("Another question of this vote already uses this code."))
 
 
 @bp.route("/manage/votes/<slug>/questions/new", methods=["GET", "POST"])
@@ -161,8 +143,8 @@ def question_new(slug: str):
             question = setup.add_question(vote, current_user, **form.values())
         except setup.VoteLocked:
             return _locked_page(vote)
-        except (setup.CodeTaken, setup.ReservedCode) as error:
-            _question_errors(form, error)
+        except setup.SetupError as error:
+            show_on_form(form, error)
         else:
             db.session.commit()
             flash(_("The question was added. Now add its options."), "success")
@@ -183,8 +165,8 @@ def question_edit(slug: str, question_id: int):
             setup.update_question(question, current_user, **form.values())
         except setup.VoteLocked:
             return _locked_page(vote)
-        except (setup.CodeTaken, setup.ReservedCode) as error:
-            _question_errors(form, error)
+        except setup.SetupError as error:
+            show_on_form(form, error)
         else:
             db.session.commit()
             flash(_("The question was saved."), "success")
@@ -203,30 +185,14 @@ def question_delete(slug: str, question_id: int):
         setup.delete_question(question, current_user)
     except setup.VoteLocked:
         return _locked_page(vote)
-    except setup.StillNeeded:
-        flash(_("A published vote keeps at least one question."), "error")
-        return _back(vote, f"question-{question_id}")
+    except setup.SetupError as error:
+        return _refused(vote, None, error, f"question-{question_id}")
     db.session.commit()
     flash(_("The question was deleted."), "success")
     return _back(vote, "questions")
 
 
 # Options -------------------------------------------------------------------------------
-
-
-def _option_errors(form: OptionForm, error: Exception) -> None:
-    if isinstance(error, UploadRejected):
-        form.image_file.errors.append(image_upload_message(error))
-    elif isinstance(error, setup.CodeTaken):
-        form.code.errors.append(_("Another option of this question already uses this code."))
-    elif isinstance(error, setup.AmbiguousOption) and error.field == "code":
-        form.code.errors.append(
-            _("This code is the title of another option or means invalid on paper cards.")
-        )
-    else:
-        form.title.errors.append(
-            _("This title is the code or title of another option or means invalid on paper cards.")
-        )
 
 
 @bp.route("/manage/votes/<slug>/questions/<int:question_id>/options/new", methods=["GET", "POST"])
@@ -242,8 +208,10 @@ def option_new(slug: str, question_id: int):
             setup.add_option(question, current_user, image=form.image_file.data, **form.values())
         except setup.VoteLocked:
             return _locked_page(vote)
-        except (setup.CodeTaken, setup.AmbiguousOption, UploadRejected) as error:
-            _option_errors(form, error)
+        except setup.SetupError as error:
+            show_on_form(form, error)
+        except UploadRejected as error:
+            form.image_file.errors.append(image_upload_message(error))
         else:
             db.session.commit()
             flash(_("The option was added."), "success")
@@ -277,8 +245,10 @@ def option_edit(slug: str, question_id: int, option_id: int):
             )
         except setup.VoteLocked:
             return _locked_page(vote)
-        except (setup.CodeTaken, setup.AmbiguousOption, UploadRejected) as error:
-            _option_errors(form, error)
+        except setup.SetupError as error:
+            show_on_form(form, error)
+        except UploadRejected as error:
+            form.image_file.errors.append(image_upload_message(error))
         else:
             db.session.commit()
             flash(_("The option was saved."), "success")
@@ -301,9 +271,8 @@ def option_delete(slug: str, question_id: int, option_id: int):
         setup.delete_option(option, current_user)
     except setup.VoteLocked:
         return _locked_page(vote)
-    except setup.StillNeeded:
-        flash(_("A question of a published vote keeps at least two options."), "error")
-        return _back(vote, f"question-{question_id}")
+    except setup.SetupError as error:
+        return _refused(vote, None, error, f"question-{question_id}")
     db.session.commit()
     flash(_("The option was deleted."), "success")
     return _back(vote, f"question-{question_id}")

@@ -6,6 +6,7 @@ from datetime import timedelta
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
+from ..core.time import local_today
 from ..extensions import db
 from . import services
 from .models import Project
@@ -32,7 +33,7 @@ anderer. Die beliebtesten Vorschläge setzen wir gemeinsam mit Ihnen um.
 
 def create_demo_projects(staff_user) -> None:
     """Add the demo projects unless their slugs exist; the caller commits."""
-    today = services.local_today()
+    today = local_today()
     if not _exists("pfalztheater"):
         project = services.create_project(
             staff_user,

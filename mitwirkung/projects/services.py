@@ -5,8 +5,7 @@ import re
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +17,6 @@ from ..core.time import utcnow
 from ..extensions import db
 from .models import Document, Phase, Project
 
-LOCAL_ZONE = ZoneInfo("Europe/Berlin")
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG_MAX = 80
 STAGES = ("running", "upcoming", "finished")
@@ -51,11 +49,6 @@ class ProjectCard:
 
 
 # Rules ---------------------------------------------------------------------------------
-
-
-def local_today() -> date:
-    """Today's date in the city's time zone; phases are calendar days there."""
-    return datetime.now(LOCAL_ZONE).date()
 
 
 def stage(project: Project, today: date) -> str:

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ..core.image_fields import image_upload_message
 from ..core.permissions import require
+from ..core.time import local_today
 from ..core.uploads import UploadRejected
 from ..extensions import db
 from ..votes import services as vote_services
@@ -30,13 +31,13 @@ def _part_or_404(model, part_id: int, project_id: int):
 
 @bp.route("/")
 def home():
-    groups = services.public_projects_by_stage(services.local_today())
+    groups = services.public_projects_by_stage(local_today())
     return render_template("projects/home.html", groups=groups)
 
 
 @bp.route("/projects/<slug>")
 def show(slug: str):
-    page = services.project_page(slug, current_user, services.local_today())
+    page = services.project_page(slug, current_user, local_today())
     if page is None:
         abort(404)
     votes = vote_services.votes_of_project(page.project, current_user)

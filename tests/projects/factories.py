@@ -7,9 +7,9 @@ from datetime import date, timedelta
 from PIL import Image
 
 from mitwirkung.core import uploads
+from mitwirkung.core.time import local_today
 from mitwirkung.extensions import db
 from mitwirkung.projects.models import Document, Phase, Project
-from mitwirkung.projects.services import local_today
 
 _counter = itertools.count(1)
 

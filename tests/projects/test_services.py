@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from mitwirkung.core.models import AuditEntry
+from mitwirkung.core.time import local_today
 from mitwirkung.extensions import db
 from mitwirkung.projects import services
 from mitwirkung.projects.models import Phase, Project
@@ -145,7 +146,7 @@ def test_status_change_from_the_wrong_status_is_refused(app_ctx, staff, status, 
 
 
 def test_home_page_groups_leave_out_drafts(app_ctx):
-    today = services.local_today()
+    today = local_today()
     running = factories.project(phases=[(-1, 1)])
     upcoming = factories.project(phases=[(5, 9)])
     finished = factories.project(status="archived", phases=[(-1, 1)])
@@ -158,7 +159,7 @@ def test_home_page_groups_leave_out_drafts(app_ctx):
 
 def test_draft_page_is_only_for_staff(app_ctx, staff, admin, citizen, moderator):
     draft = factories.project(status="draft")
-    today = services.local_today()
+    today = local_today()
     assert services.project_page(draft.slug, staff, today).project == draft
     assert services.project_page(draft.slug, admin, today).project == draft
     assert services.project_page(draft.slug, citizen, today) is None

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import event, select
 
 from mitwirkung.core.models import AuditEntry
+from mitwirkung.core.time import local_today
 from mitwirkung.extensions import db
 from mitwirkung.projects.models import Project
-from mitwirkung.projects.services import local_today
 
 from . import factories
 

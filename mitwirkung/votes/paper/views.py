@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...core.permissions import require
+from ...core.time import local_today
 from ...extensions import db
-from ...projects.services import local_today
 from .. import bp, services
 from ..models import BatchStatus, VotePhase
 from . import batches

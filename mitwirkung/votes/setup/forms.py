@@ -23,6 +23,7 @@ from wtforms.validators import (
 
 from ...core.image_fields import image_fields, require_alt_text
 from ...core.markdown_field import markdown_field
+from ...core.time import local_to_utc, utc_to_local
 from ..models import ResultsVisibility, Vote
 from . import services as setup
 
@@ -80,8 +81,8 @@ class VoteForm(FlaskForm):
                 "title": vote.title,
                 "slug": vote.slug,
                 "description": vote.description,
-                "opens_at": setup.utc_to_local(vote.opens_at),
-                "closes_at": setup.utc_to_local(vote.closes_at),
+                "opens_at": utc_to_local(vote.opens_at),
+                "closes_at": utc_to_local(vote.closes_at),
                 "results_visibility": vote.results_visibility,
                 "double_entry": vote.double_entry,
             }
@@ -105,8 +106,8 @@ class VoteForm(FlaskForm):
             "slug": slug if slug is not None else self.slug.data,
             "title": self.title.data,
             "description": self.description.data or "",
-            "opens_at": setup.local_to_utc(self.opens_at.data),
-            "closes_at": setup.local_to_utc(self.closes_at.data),
+            "opens_at": local_to_utc(self.opens_at.data),
+            "closes_at": local_to_utc(self.closes_at.data),
             "results_visibility": self.results_visibility.data,
         } | ({"double_entry": self.double_entry.data} if "double_entry" in self else {})
 

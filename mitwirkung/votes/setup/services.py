@@ -9,8 +9,7 @@ commits once.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
@@ -30,7 +29,6 @@ from ..models import (
     VoteStatus,
 )
 
-LOCAL_ZONE = ZoneInfo("Europe/Berlin")
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG_MAX = 80
 # /manage/votes/new is the form for a new vote, so no vote may be called "new".
@@ -142,19 +140,6 @@ class LastQuestion(StillNeeded):
 
 class TooFewOptions(StillNeeded):
     message = _l("A question of a published vote keeps at least two options.")
-
-
-# Time ----------------------------------------------------------------------------------
-
-
-def local_to_utc(moment: datetime) -> datetime:
-    """A naive Europe/Berlin time as typed by staff -> naive UTC as stored."""
-    return moment.replace(tzinfo=LOCAL_ZONE).astimezone(UTC).replace(tzinfo=None)
-
-
-def utc_to_local(moment: datetime) -> datetime:
-    """A stored naive UTC time -> naive Europe/Berlin time for a datetime-local input."""
-    return moment.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).replace(tzinfo=None)
 
 
 # Votes ---------------------------------------------------------------------------------

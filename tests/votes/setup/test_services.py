@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from mitwirkung.core.models import AuditEntry
+from mitwirkung.core.time import local_to_utc, utc_to_local
 from mitwirkung.core.uploads import UploadRejected
 from mitwirkung.extensions import db
 from mitwirkung.votes.models import Option, Question, Vote
@@ -95,8 +96,8 @@ def png() -> io.BytesIO:
     ],
 )
 def test_local_berlin_time_is_stored_as_utc_and_shown_back_in_local_time(local, utc):
-    assert setup.local_to_utc(local) == utc
-    assert setup.utc_to_local(utc) == local
+    assert local_to_utc(local) == utc
+    assert utc_to_local(utc) == local
 
 
 # Votes ---------------------------------------------------------------------------------

@@ -24,7 +24,6 @@ from ...core.time import utcnow
 from ...extensions import db
 from .. import services
 from ..models import (
-    AnswerKind,
     Ballot,
     BallotAnswer,
     BallotChannel,
@@ -36,18 +35,13 @@ from ..models import (
     new_ballot_id,
 )
 from ..results.tally import record_paper_tally
+from . import cards
+from .cards import CardRejected, question_specs  # noqa: F401  (the views' names)
 from .parse import (
-    INVALID_WORDS,
-    MANUAL_INVALID,
-    SERIAL,
-    OptionSpec,
     PaperCard,
     ParsedFile,
-    QuestionSpec,
     RowError,
-    manual_lookup,
     parse_ballot_file,
-    parse_card,
 )
 
 STATION_MAX_LENGTH = 120  # the width of paper_batches.station
@@ -121,28 +115,10 @@ class InvalidStation(BatchError):
     field = "station"
 
 
-class CardRejected(BatchError):
-    """A typed card has errors, keyed by "serial" or question code."""
-
-    message = _l("The card has errors.")
-
-    def __init__(self, errors: dict[str, RowError]):
-        super().__init__(errors)
-        self.errors = errors
-
-
 @dataclass
 class BatchSummary:
     batch: PaperBatch
     ballots: int
-
-
-def question_specs(vote: Vote) -> tuple[QuestionSpec, ...]:
-    """The vote's questions as the paper parser sees them."""
-    return tuple(
-        QuestionSpec(q.code, tuple(OptionSpec(o.code, o.title) for o in q.options))
-        for q in vote.questions
-    )
 
 
 def entered_serials(vote: Vote, *, except_ballot: Ballot | None = None) -> frozenset[str]:
@@ -326,20 +302,14 @@ def _editable(batch: PaperBatch, status: str) -> Vote:
     return _require_open_vote(db.session.get(Vote, batch.vote_id))
 
 
-def _check_card(vote, serial, cells, except_ballot=None) -> PaperCard:
-    card, errors = parse_card(
-        serial, cells, question_specs(vote),
-        counted_serials=entered_serials(vote, except_ballot=except_ballot),
-    )
-    if errors:
-        raise CardRejected(errors)
-    return card
+def _read_card(vote, serial, cells, except_ballot=None) -> PaperCard:
+    return cards.read_card(vote, serial, cells,
+                           taken=entered_serials(vote, except_ballot=except_ballot))
 
 
 def _save_card(vote: Vote, ballot: Ballot, card: PaperCard) -> Ballot:
-    """Write the card's serial and answers; a serial taken meanwhile becomes a card error."""
-    savepoint = db.session.begin_nested()
-    try:
+    """Write the card's serial and answers onto its ballot."""
+    with cards.saving(card):
         ballot.serial = card.serial
         existing = {answer.question_id: answer for answer in ballot.answers}
         for row in _answer_rows(_id_map(vote), ballot.id, card):
@@ -349,12 +319,6 @@ def _save_card(vote: Vote, ballot: Ballot, card: PaperCard) -> Ballot:
             else:
                 answer.option_id, answer.kind = row["option_id"], row["kind"]
         db.session.add(ballot)
-        db.session.flush()
-    except IntegrityError as error:
-        savepoint.rollback()
-        taken = RowError(0, "card_serial_counted", {"serial": card.serial})
-        raise CardRejected({SERIAL: taken}) from error
-    savepoint.commit()
     return ballot
 
 
@@ -365,7 +329,7 @@ def add_card(
     """Add one typed card to an open batch (or one in `status`); `cells` maps question code
     to the typed text."""
     vote = _editable(batch, status)
-    card = _check_card(vote, serial, cells)
+    card = _read_card(vote, serial, cells)
     ballot = Ballot(id=new_ballot_id(), vote_id=vote.id, channel=BallotChannel.PAPER,
                     batch_id=batch.id)
     return _save_card(vote, ballot, card)
@@ -378,7 +342,7 @@ def update_card(
     """Correct a card of an open batch (or one in `status`)."""
     vote = _editable(batch, status)
     _own_card(batch, ballot)
-    card = _check_card(vote, serial, cells, except_ballot=ballot)
+    card = _read_card(vote, serial, cells, except_ballot=ballot)
     return _save_card(vote, ballot, card)
 
 
@@ -477,32 +441,3 @@ def cards_of(batch: PaperBatch, limit: int | None = None) -> list[Ballot]:
         .limit(limit)
     )
     return list(db.session.scalars(query).unique())
-
-
-def invalid_shortcut(spec: QuestionSpec) -> str:
-    """What to type for an invalid mark: "x", unless an option of the question is spelled so."""
-    shortcut_free = manual_lookup(spec)[MANUAL_INVALID].kind == AnswerKind.INVALID
-    return MANUAL_INVALID if shortcut_free else INVALID_WORDS[0]
-
-
-def card_answers(vote: Vote, ballot: Ballot) -> dict[str, tuple[str, str | None]]:
-    """Question code -> (kind, option code or None) of a card, for display."""
-    codes = {o.id: o.code for q in vote.questions for o in q.options}
-    by_question = {a.question_id: a for a in ballot.answers}
-    result = {}
-    for question in vote.questions:
-        answer = by_question.get(question.id)
-        kind = answer.kind if answer is not None else AnswerKind.BLANK
-        result[question.code] = (kind, codes.get(answer.option_id) if answer else None)
-    return result
-
-
-def typed_cells(vote: Vote, ballot: Ballot) -> dict[str, str]:
-    """A card's answers as one would type them: option code, "" for blank, "x" for invalid."""
-    answers = card_answers(vote, ballot)
-    cells = {}
-    for spec in question_specs(vote):
-        kind, code = answers[spec.code]
-        cells[spec.code] = {AnswerKind.OPTION: code, AnswerKind.BLANK: "",
-                            AnswerKind.INVALID: invalid_shortcut(spec)}[kind]
-    return cells

@@ -10,7 +10,7 @@ from ...core.permissions import require
 from ...extensions import db
 from .. import bp, services
 from ..models import VotePhase
-from . import batches, double_entry
+from . import batches, cards, double_entry
 from . import parse as paper
 from .forms import CheckFileForm, card_form, question_field_name
 from .views import RECENT_CARDS
@@ -42,7 +42,7 @@ def _to_compare(vote, batch, anchor: str | None = None):
                             _anchor=anchor))
 
 
-def _form_errors(form, error: batches.CardRejected) -> None:
+def _form_errors(form, error: cards.CardRejected) -> None:
     for key, problem in error.errors.items():
         form.field_for(key).errors.append(problem.message)
 
@@ -60,7 +60,7 @@ def batch_check(slug: str, batch_id: int):
         try:
             card = double_entry.add_check_card(batch, form.serial.data, form.cells(),
                                                current_user)
-        except batches.CardRejected as error:
+        except cards.CardRejected as error:
             _form_errors(form, error)
         except batches.BatchError as error:
             return _refuse(vote, batch, error, ".batch_check")
@@ -74,7 +74,7 @@ def batch_check(slug: str, batch_id: int):
         "votes/batches/check.html", vote=vote, batch=batch, form=form, count=count,
         first_count=batches.batch_size(batch), show_all=show_all,
         cards=double_entry.check_cards_of(batch, None if show_all else RECENT_CARDS),
-        check_answers=double_entry.check_answers,
+        check_answers=cards.check_answers,
         accepting=services.phase(vote) == VotePhase.OPEN,
         may_check=double_entry.may_check(batch, current_user),
     )
@@ -127,7 +127,7 @@ def batch_check_card_edit(slug: str, batch_id: int, card_id: int):
     vote, batch = _vote_and_batch(slug, batch_id)
     card = _check_card_or_404(batch, card_id)
     return _card_editor(
-        vote, batch, card.serial, double_entry.check_typed_cells(vote, card),
+        vote, batch, card.serial, cards.typed_cells(vote, cards.check_answers(vote, card)),
         save=lambda serial, cells: double_entry.update_check_card(
             batch, card, serial, cells, current_user),
         heading=_("Correct card %(serial)s of the check entry", serial=card.serial),
@@ -188,7 +188,7 @@ def batch_first_card_new(slug: str, batch_id: int):
         try:
             ballot = double_entry.add_first_card(batch, form.serial.data, form.cells(),
                                                  current_user)
-        except batches.CardRejected as error:
+        except cards.CardRejected as error:
             _form_errors(form, error)
         except batches.BatchError as error:
             return _refuse(vote, batch, error)
@@ -211,7 +211,7 @@ def batch_first_card_edit(slug: str, batch_id: int, ballot_id: str):
     vote, batch = _vote_and_batch(slug, batch_id)
     ballot = _ballot_or_404(batch, ballot_id)
     return _card_editor(
-        vote, batch, ballot.serial, batches.typed_cells(vote, ballot),
+        vote, batch, ballot.serial, cards.typed_cells(vote, cards.ballot_answers(vote, ballot)),
         save=lambda serial, cells: double_entry.correct_first_card(
             batch, ballot, serial, cells, current_user),
         heading=_("Correct card %(serial)s of the first entry", serial=ballot.serial),
@@ -226,7 +226,7 @@ def _card_editor(vote, batch, serial: str, cells: dict, *, save, heading: str, d
     if form.validate_on_submit():
         try:
             save(form.serial.data, form.cells())
-        except batches.CardRejected as error:
+        except cards.CardRejected as error:
             _form_errors(form, error)
         except batches.BatchError as error:
             return _refuse(vote, batch, error)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ...core import audit
@@ -32,14 +31,14 @@ from ..models import (
     VotePhase,
 )
 from ..results.tally import record_paper_tally
-from . import batches
-from .batches import BatchError, CardRejected, ImportRejected
-from .parse import SERIAL, PaperCard, ParsedFile, RowError, parse_ballot_file, parse_card
+from . import batches, cards
+from .batches import BatchError, ImportRejected
+from .cards import Answer
+from .parse import PaperCard, ParsedFile, parse_ballot_file
 
 # What a difference between the entries is about.
 MISSING_IN_CHECK, MISSING_IN_FIRST, DIFFERENT = "missing_in_check", "missing_in_first", "different"
 
-Answer = tuple[str, str | None]  # (kind, option code or None), as batches.card_answers gives
 
 
 class NotChecking(BatchError):
@@ -170,64 +169,24 @@ def get_check_card(batch: PaperBatch, card_id: int) -> PaperCheckCard | None:
     return card if card is not None and card.batch_id == batch.id else None
 
 
-def check_answers(vote: Vote, card: PaperCheckCard) -> dict[str, Answer]:
-    """Question code -> (kind, option code or None) of a check card, like card_answers."""
-    stored = card.answers or {}
-    result = {}
-    for question in vote.questions:
-        kind, code = stored.get(question.code) or (AnswerKind.BLANK, None)
-        result[question.code] = (kind, code)
-    return result
-
-
-def check_typed_cells(vote: Vote, card: PaperCheckCard) -> dict[str, str]:
-    """A check card's answers as one would type them (see batches.typed_cells)."""
-    answers = check_answers(vote, card)
-    cells = {}
-    for spec in batches.question_specs(vote):
-        kind, code = answers[spec.code]
-        cells[spec.code] = {AnswerKind.OPTION: code, AnswerKind.BLANK: "",
-                            AnswerKind.INVALID: batches.invalid_shortcut(spec)}.get(kind, "")
-    return cells
-
-
-def _stored_answers(card: PaperCard) -> dict[str, list]:
-    return {answer.question: [answer.kind, answer.option] for answer in card.answers}
-
-
-def _check_serials(batch: PaperBatch, except_card: PaperCheckCard | None = None) -> frozenset:
+def check_serials(batch: PaperBatch, except_card: PaperCheckCard | None = None) -> frozenset:
+    """The casefolded serials of the batch's check entry (a card takes each once)."""
     query = select(PaperCheckCard.serial).where(PaperCheckCard.batch_id == batch.id)
     if except_card is not None:
         query = query.where(PaperCheckCard.id != except_card.id)
     return frozenset(serial.casefold() for serial in db.session.scalars(query))
 
 
-def _taken(serial: str) -> RowError:
-    return RowError(0, "check_serial_taken", {"serial": serial})
-
-
-def _parsed_check_card(vote, batch, serial, cells, except_card=None) -> PaperCard:
-    card, errors = parse_card(serial, cells, batches.question_specs(vote),
-                              counted_serials=_check_serials(batch, except_card))
-    if errors.get(SERIAL) is not None and errors[SERIAL].code == "card_serial_counted":
-        errors[SERIAL] = _taken(errors[SERIAL].params["serial"])
-    if errors:
-        raise CardRejected(errors)
-    return card
+def _read_check_card(vote, batch, serial, cells, except_card=None) -> PaperCard:
+    return cards.read_card(vote, serial, cells, taken=check_serials(batch, except_card),
+                           taken_code=cards.SERIAL_IN_CHECK)
 
 
 def _save_check_card(check_card: PaperCheckCard, card: PaperCard) -> PaperCheckCard:
-    """Write the serial and answers; a serial taken meanwhile becomes a card error."""
-    savepoint = db.session.begin_nested()
-    try:
+    with cards.saving(card, cards.SERIAL_IN_CHECK):
         check_card.serial = card.serial
-        check_card.answers = _stored_answers(card)
+        check_card.answers = cards.stored_answers(card)
         db.session.add(check_card)
-        db.session.flush()
-    except IntegrityError as error:
-        savepoint.rollback()
-        raise CardRejected({SERIAL: _taken(card.serial)}) from error
-    savepoint.commit()
     return check_card
 
 
@@ -237,7 +196,7 @@ def add_check_card(
     """Add one typed card to the check entry of a batch waiting for it."""
     vote = _require_checking(batch)
     _require_other(batch, actor)
-    card = _parsed_check_card(vote, batch, serial, cells)
+    card = _read_check_card(vote, batch, serial, cells)
     check_card = PaperCheckCard(batch_id=batch.id, entered_by_id=getattr(actor, "id", None))
     return _save_check_card(check_card, card)
 
@@ -250,7 +209,7 @@ def update_check_card(
     vote = _require_checking(batch)
     _require_other(batch, actor)
     _own(batch, check_card.batch_id)
-    card = _parsed_check_card(vote, batch, serial, cells, except_card=check_card)
+    card = _read_check_card(vote, batch, serial, cells, except_card=check_card)
     return _save_check_card(check_card, card)
 
 
@@ -286,14 +245,14 @@ def import_check_file(
     _require_other(batch, actor)
     if check_size(batch):
         raise CheckNotEmpty
-    parsed = parse_ballot_file(data, batches.question_specs(vote))
+    parsed = parse_ballot_file(data, cards.question_specs(vote))
     if batch.file_sha256 is not None and parsed.sha256 == batch.file_sha256:
         raise SameFile
     if not parsed.ok:
         raise ImportRejected(parsed.errors, parsed)
     actor_id, now = getattr(actor, "id", None), utcnow()
     rows = [
-        {"batch_id": batch.id, "serial": card.serial, "answers": _stored_answers(card),
+        {"batch_id": batch.id, "serial": card.serial, "answers": cards.stored_answers(card),
          "entered_by_id": actor_id, "created_at": now}
         for card in parsed.cards
     ]
@@ -322,11 +281,11 @@ def correct_first_card(batch: PaperBatch, ballot: Ballot, serial: str,
                        cells: Mapping[str, str | None], actor) -> Ballot:
     """Correct a card of the first entry, while the batch waits for its check."""
     vote = _require_checking(batch)
-    before = ballot.serial, _plain(batches.card_answers(vote, ballot))
+    before = ballot.serial, _plain(cards.ballot_answers(vote, ballot))
     batches.update_card(batch, ballot, serial, cells, status=BatchStatus.CHECKING)
     audit.record(actor, "paper.correct", batch, change="update", serial=before[0],
                  new_serial=ballot.serial, before=before[1],
-                 after=_plain(batches.card_answers(vote, ballot)))
+                 after=_plain(cards.ballot_answers(vote, ballot)))
     return ballot
 
 
@@ -354,21 +313,12 @@ def _own(batch: PaperBatch, batch_id: int) -> None:
 
 def _first_entry(vote: Vote, batch: PaperBatch) -> dict[str, tuple[str, str, dict]]:
     """Casefolded serial -> (serial, ballot id, answers) of the batch's ballots."""
-    codes = {o.id: o.code for q in vote.questions for o in q.options}
     ballots = db.session.scalars(
         select(Ballot).where(Ballot.batch_id == batch.id).options(joinedload(Ballot.answers))
     ).unique()
-    entry = {}
-    for ballot in ballots:
-        by_question = {a.question_id: a for a in ballot.answers}
-        answers = {}
-        for question in vote.questions:
-            answer = by_question.get(question.id)
-            answers[question.code] = (
-                (answer.kind, codes.get(answer.option_id)) if answer else (AnswerKind.BLANK, None)
-            )
-        entry[ballot.serial.casefold()] = (ballot.serial, ballot.id, answers)
-    return entry
+    return {ballot.serial.casefold(): (ballot.serial, ballot.id,
+                                       cards.ballot_answers(vote, ballot))
+            for ballot in ballots}
 
 
 def compare(batch: PaperBatch) -> Comparison:
@@ -376,7 +326,7 @@ def compare(batch: PaperBatch) -> Comparison:
     card missing on one side or answered differently, in serial order."""
     vote = db.session.get(Vote, batch.vote_id)
     first = _first_entry(vote, batch)
-    check = {card.serial.casefold(): (card.serial, card.id, check_answers(vote, card))
+    check = {card.serial.casefold(): (card.serial, card.id, cards.check_answers(vote, card))
              for card in check_cards_of(batch)}
     codes = [question.code for question in vote.questions]
     differences = []

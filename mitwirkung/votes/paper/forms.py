@@ -7,7 +7,8 @@ from wtforms import DateField, HiddenField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..models import Vote
-from .batches import STATION_MAX_LENGTH, invalid_shortcut, question_specs
+from .batches import STATION_MAX_LENGTH
+from .cards import invalid_shortcut, question_specs
 from .parse import SERIAL_MAX_LENGTH
 
 

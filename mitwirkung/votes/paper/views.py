@@ -15,7 +15,7 @@ from ...core.time import local_today
 from ...extensions import db
 from .. import bp, services
 from ..models import BatchStatus, VotePhase
-from . import batches
+from . import batches, cards
 from . import parse as paper
 from .forms import (
     BatchForm,
@@ -205,7 +205,7 @@ def _save_card(vote, batch, form, ballot=None) -> bool:
             ballot = batches.add_card(batch, form.serial.data, form.cells())
         else:
             batches.update_card(batch, ballot, form.serial.data, form.cells())
-    except batches.CardRejected as error:
+    except cards.CardRejected as error:
         for key, problem in error.errors.items():
             form.field_for(key).errors.append(problem.message)
         return False
@@ -238,7 +238,7 @@ def batch_cards(slug: str, batch_id: int):
         "votes/batches/cards.html", vote=vote, batch=batch, form=form,
         count=batches.batch_size(batch), show_all=show_all,
         cards=batches.cards_of(batch, None if show_all else RECENT_CARDS),
-        card_answers=batches.card_answers, accepting=services.phase(vote) == VotePhase.OPEN,
+        card_answers=cards.ballot_answers, accepting=services.phase(vote) == VotePhase.OPEN,
     )
 
 
@@ -256,7 +256,7 @@ def batch_card_edit(slug: str, batch_id: int, ballot_id: str):
     if batch.status != BatchStatus.OPEN:
         return _refuse(vote, batch, batches.BatchClosed())
     typed = {question_field_name(code): text
-             for code, text in batches.typed_cells(vote, ballot).items()}
+             for code, text in cards.typed_cells(vote, cards.ballot_answers(vote, ballot)).items()}
     form = card_form(vote, data={"serial": ballot.serial, **typed})
     if form.validate_on_submit():
         try:

@@ -10,7 +10,7 @@ from mitwirkung.core.models import AuditEntry
 from mitwirkung.core.time import utcnow
 from mitwirkung.extensions import db
 from mitwirkung.votes.models import Ballot, BallotAnswer, PaperBatch
-from mitwirkung.votes.paper import batches
+from mitwirkung.votes.paper import batches, cards
 from mitwirkung.votes.results.tally import tally
 from tests.projects import factories as project_factories
 
@@ -217,7 +217,11 @@ def open_batch(vote, staff):
 
 def answers_of(vote, ballot) -> dict:
     db.session.refresh(ballot)
-    return batches.card_answers(vote, ballot)
+    return cards.ballot_answers(vote, ballot)
+
+
+def typed(vote, ballot):
+    return cards.typed_cells(vote, answers_of(vote, ballot))
 
 
 def test_manual_cards_use_the_csv_matching_rules_and_shortcuts(vote, open_batch):
@@ -239,13 +243,13 @@ def test_manual_cards_use_the_csv_matching_rules_and_shortcuts(vote, open_batch)
 
 def test_manual_card_errors_name_the_field(vote, open_batch):
     batches.add_card(open_batch, "K-1", {"entwurf": "A"})
-    with pytest.raises(batches.CardRejected) as refused:
+    with pytest.raises(cards.CardRejected) as refused:
         batches.add_card(open_batch, "k-1", {"entwurf": "D", "name": "Lauterplatz"})
     errors = refused.value.errors
     assert set(errors) == {"serial", "entwurf"}
     assert errors["serial"].code == "card_serial_counted"
     assert errors["entwurf"].message == "Unknown option “D” for question “entwurf”."
-    with pytest.raises(batches.CardRejected) as refused:
+    with pytest.raises(cards.CardRejected) as refused:
         batches.add_card(open_batch, "  ", {"name": "E"})
     assert {k: e.code for k, e in refused.value.errors.items()} == {
         "serial": "card_missing_serial", "name": "card_unknown_option"}
@@ -260,13 +264,13 @@ def test_manual_cards_can_be_corrected_and_deleted_while_open(vote, open_batch):
     batches.update_card(open_batch, first, "K-1", {"entwurf": "C", "name": ""})
     db.session.commit()
     assert answers_of(vote, first) == {"entwurf": ("option", "C"), "name": ("blank", None)}
-    assert batches.typed_cells(vote, first) == {"entwurf": "C", "name": ""}
-    with pytest.raises(batches.CardRejected):  # K-2 is taken by the other card
+    assert typed(vote, first) == {"entwurf": "C", "name": ""}
+    with pytest.raises(cards.CardRejected):  # K-2 is taken by the other card
         batches.update_card(open_batch, first, "K-2", {"entwurf": "A"})
     batches.update_card(open_batch, first, "K-3", {"entwurf": "A", "name": "x"})
     db.session.commit()
     assert first.serial == "K-3"
-    assert batches.typed_cells(vote, first) == {"entwurf": "A", "name": "x"}
+    assert typed(vote, first) == {"entwurf": "A", "name": "x"}
 
     batches.delete_card(open_batch, second)
     db.session.commit()

@@ -11,7 +11,7 @@ from mitwirkung.core.models import AuditEntry
 from mitwirkung.core.time import utcnow
 from mitwirkung.extensions import db
 from mitwirkung.votes.models import Ballot, PaperCheckCard
-from mitwirkung.votes.paper import batches, double_entry
+from mitwirkung.votes.paper import batches, cards, double_entry
 from mitwirkung.votes.paper.double_entry import DIFFERENT, MISSING_IN_CHECK, MISSING_IN_FIRST
 from mitwirkung.votes.results.tally import tally
 from mitwirkung.votes.setup import services as setup
@@ -200,11 +200,11 @@ def test_a_check_file_goes_only_into_an_empty_check_entry_and_can_be_discarded(
 def test_a_check_card_serial_is_entered_once_whatever_its_case(vote, staff, checker):
     batch = import_cards(vote, staff)
     check(batch, checker, cards=(("K-1", "A", "B"),))
-    with pytest.raises(batches.CardRejected) as refused:
+    with pytest.raises(cards.CardRejected) as refused:
         double_entry.add_check_card(batch, "k-1", {"entwurf": "B"}, checker)
     assert refused.value.errors["serial"].message == (
         "Card number “k-1” is already in this check entry.")
-    with pytest.raises(batches.CardRejected) as refused:
+    with pytest.raises(cards.CardRejected) as refused:
         double_entry.add_check_card(batch, "K-5", {"entwurf": "Q"}, checker)
     assert refused.value.errors["entwurf"].code == "card_unknown_option"
 
@@ -279,7 +279,7 @@ def test_a_card_wrongly_in_the_first_entry_can_be_deleted_from_it(vote, staff, c
 def test_a_correction_of_the_first_entry_cannot_take_a_counted_serial(vote, staff, checker):
     batch = import_cards(vote, staff)
     other = import_cards(vote, staff, b"serial,entwurf,name\nZ-1,A,A\n", name="z.csv")
-    with pytest.raises(batches.CardRejected) as refused:
+    with pytest.raises(cards.CardRejected) as refused:
         double_entry.add_first_card(batch, "z-1", {"entwurf": "A"}, checker)
     assert refused.value.errors["serial"].code == "card_serial_counted"
     assert batches.batch_size(other) == 1 and batches.batch_size(batch) == 3

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from mitwirkung.extensions import db
 from mitwirkung.votes.models import Ballot, PaperBatch
-from mitwirkung.votes.paper import batches
+from mitwirkung.votes.paper import batches, cards
 from mitwirkung.votes.paper.views import pack_file
 from mitwirkung.votes.results.tally import tally
 from tests.projects import factories as project_factories
@@ -49,7 +49,7 @@ def test_the_preview_shows_cards_and_counts_and_stores_nothing(vote, staff_clien
     assert "Import 120 cards" in page
     assert "W-0001" in page and "W-0100" in page  # the first hundred rows
     assert 'scope="col"' in page and "<caption" in page
-    counts = batches.parse_ballot_file(WOCHENMARKT, batches.question_specs(vote)).counts()
+    counts = batches.parse_ballot_file(WOCHENMARKT, cards.question_specs(vote)).counts()
     entwurf_b = counts["entwurf"]["B"]
     assert re.search(rf"B – Verschlungene Wege</th><td class=\"num\">{entwurf_b}</td>", page)
     fields = hidden_fields(page)

@@ -10,6 +10,7 @@ from .votes.models import (  # noqa: F401
     OnlineTally,
     Option,
     PaperBatch,
+    PaperCardAuthor,
     Participation,
     Question,
     Vote,

@@ -258,6 +258,22 @@ class PaperCheckCard(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class PaperCardAuthor(db.Model):
+    """Who entered the answers now on record of a first-entry card, when that is not the
+    batch's own entrant: the person who corrected or added it during double entry. A card
+    counts only when its two entries come from two different people (double_entry.py)."""
+
+    __tablename__ = "paper_card_authors"
+
+    ballot_id: Mapped[str] = mapped_column(
+        ForeignKey("ballots.id", ondelete="CASCADE"), primary_key=True
+    )
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("paper_batches.id", ondelete="CASCADE"), index=True
+    )
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
 class Ballot(db.Model):
     """One cast ballot, online or paper. An online ballot holds nothing about its voter."""
 

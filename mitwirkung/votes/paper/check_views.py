@@ -18,14 +18,6 @@ from .views import RECENT_CARDS
 PREFIX = "/manage/votes/<slug>/batches/<int:batch_id>"
 
 
-def _difference_labels() -> dict[str, str]:
-    return {
-        double_entry.MISSING_IN_CHECK: _("Missing in the check entry"),
-        double_entry.MISSING_IN_FIRST: _("Missing in the first entry"),
-        double_entry.DIFFERENT: _("Different answers"),
-    }
-
-
 def _vote_and_batch(slug: str, batch_id: int):
     vote = services.get_vote(slug) or abort(404)
     return vote, batches.get_batch(vote, batch_id) or abort(404)
@@ -172,7 +164,7 @@ def batch_compare(slug: str, batch_id: int):
     vote, batch = _vote_and_batch(slug, batch_id)
     return render_template(
         "votes/batches/compare.html", vote=vote, batch=batch,
-        comparison=double_entry.compare(batch), labels=_difference_labels(),
+        comparison=double_entry.compare(batch),
         accepting=services.phase(vote) == VotePhase.OPEN,
         may_check=double_entry.may_check(batch, current_user),
     )

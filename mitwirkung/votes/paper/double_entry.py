@@ -5,8 +5,16 @@ does not count. Another staff member than the one who entered it types or import
 cards as the batch's check entry: PaperCheckCard rows, never ballots, so they never count
 and take no serial. compare() lists every card on which the two entries differ; staff
 correct either side (corrections of the first entry are audited) until nothing differs,
-and then confirm() makes the batch count. Voiding works as for any batch. Like all paper
-entry, this needs the vote to be open. Operations add and flush; the calling view commits.
+and then confirm() makes the batch count.
+
+Four eyes, card by card: a card counts only when the answers on record on its two sides were
+entered by two different people. Whoever corrects or adds a card is from then on the author
+of that side (PaperCardAuthor for the first entry, the check card's entered_by for the
+check entry), so one person cannot type a check entry and also make the first entry match
+it: compare() lists such a card as entered by one person, and confirm() refuses while any
+is left. Confirming needs someone other than the batch's entrant; admins are no exception.
+Voiding works as for any batch. Like all paper entry, this needs the vote to be open.
+Operations add and flush; the calling view commits.
 """
 
 from collections.abc import Mapping
@@ -18,6 +26,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import joinedload
 
 from ...core import audit
+from ...core.enums import LabelledEnum
 from ...core.time import utcnow
 from ...extensions import db
 from .. import services
@@ -26,6 +35,7 @@ from ..models import (
     Ballot,
     BatchStatus,
     PaperBatch,
+    PaperCardAuthor,
     PaperCheckCard,
     Vote,
     VotePhase,
@@ -37,7 +47,15 @@ from .cards import Answer
 from .parse import PaperCard, ParsedFile, parse_ballot_file
 
 # What a difference between the entries is about.
-MISSING_IN_CHECK, MISSING_IN_FIRST, DIFFERENT = "missing_in_check", "missing_in_first", "different"
+
+
+class DifferenceKind(LabelledEnum):
+    """What keeps a card from counting."""
+
+    MISSING_IN_CHECK = "missing_in_check", _l("Missing in the check entry")
+    MISSING_IN_FIRST = "missing_in_first", _l("Missing in the first entry")
+    DIFFERENT = "different", _l("Different answers")
+    ONE_PERSON = "one_person", _l("Both entries by the same person")
 
 
 
@@ -98,7 +116,7 @@ class Difference:
     """One card on which the entries differ: missing on one side, or other answers."""
 
     serial: str
-    kind: str  # MISSING_IN_CHECK | MISSING_IN_FIRST | DIFFERENT
+    kind: DifferenceKind
     ballot_id: str | None  # the first entry's card
     check_card_id: int | None
     # Every question's answer of the side(s) holding the card: (code, first, check), None
@@ -205,11 +223,12 @@ def update_check_card(
     batch: PaperBatch, check_card: PaperCheckCard, serial: str,
     cells: Mapping[str, str | None], actor,
 ) -> PaperCheckCard:
-    """Correct a card of the check entry."""
+    """Correct a card of the check entry; the person correcting is now its author."""
     vote = _require_checking(batch)
     _require_other(batch, actor)
     _own(batch, check_card.batch_id)
     card = _read_check_card(vote, batch, serial, cells, except_card=check_card)
+    check_card.entered_by_id = getattr(actor, "id", None)
     return _save_check_card(check_card, card)
 
 
@@ -270,19 +289,23 @@ def import_check_file(
 
 def add_first_card(batch: PaperBatch, serial: str, cells: Mapping[str, str | None],
                    actor) -> Ballot:
-    """Add a card the first entry missed, while the batch waits for its check."""
+    """Add a card the first entry missed, while the batch waits for its check; the person
+    adding it is its author."""
     _require_checking(batch)
     ballot = batches.add_card(batch, serial, cells, status=BatchStatus.CHECKING)
+    _record_author(batch, ballot, actor)
     audit.record(actor, "paper.correct", batch, change="add", serial=ballot.serial)
     return ballot
 
 
 def correct_first_card(batch: PaperBatch, ballot: Ballot, serial: str,
                        cells: Mapping[str, str | None], actor) -> Ballot:
-    """Correct a card of the first entry, while the batch waits for its check."""
+    """Correct a card of the first entry, while the batch waits for its check; the person
+    correcting it is from now on its author."""
     vote = _require_checking(batch)
     before = ballot.serial, _plain(cards.ballot_answers(vote, ballot))
     batches.update_card(batch, ballot, serial, cells, status=BatchStatus.CHECKING)
+    _record_author(batch, ballot, actor)
     audit.record(actor, "paper.correct", batch, change="update", serial=before[0],
                  new_serial=ballot.serial, before=before[1],
                  after=_plain(cards.ballot_answers(vote, ballot)))
@@ -295,6 +318,16 @@ def delete_first_card(batch: PaperBatch, ballot: Ballot, actor) -> None:
     serial = ballot.serial
     batches.delete_card(batch, ballot, status=BatchStatus.CHECKING)
     audit.record(actor, "paper.correct", batch, change="delete", serial=serial)
+
+
+def _record_author(batch: PaperBatch, ballot: Ballot, actor) -> None:
+    author = db.session.get(PaperCardAuthor, ballot.id)
+    if author is None:
+        db.session.add(PaperCardAuthor(ballot_id=ballot.id, batch_id=batch.id,
+                                       entered_by_id=getattr(actor, "id", None)))
+    else:
+        author.entered_by_id = getattr(actor, "id", None)
+    db.session.flush()
 
 
 def _plain(answers: dict[str, Answer]) -> dict[str, str]:
@@ -311,14 +344,26 @@ def _own(batch: PaperBatch, batch_id: int) -> None:
 # Comparing and confirming ---------------------------------------------------------------
 
 
-def _first_entry(vote: Vote, batch: PaperBatch) -> dict[str, tuple[str, str, dict]]:
-    """Casefolded serial -> (serial, ballot id, answers) of the batch's ballots."""
+def _first_entry(vote: Vote, batch: PaperBatch) -> dict[str, tuple[str, str, dict, int]]:
+    """Casefolded serial -> (serial, ballot id, answers, author) of the batch's ballots; the
+    author is whoever corrected the card, else the batch's entrant."""
     ballots = db.session.scalars(
         select(Ballot).where(Ballot.batch_id == batch.id).options(joinedload(Ballot.answers))
     ).unique()
+    authors = dict(db.session.execute(
+        select(PaperCardAuthor.ballot_id, PaperCardAuthor.entered_by_id)
+        .where(PaperCardAuthor.batch_id == batch.id)
+    ).all())
     return {ballot.serial.casefold(): (ballot.serial, ballot.id,
-                                       cards.ballot_answers(vote, ballot))
+                                       cards.ballot_answers(vote, ballot),
+                                       authors.get(ballot.id, batch.entered_by_id))
             for ballot in ballots}
+
+
+def _one_person(first_author: int | None, check_author: int | None) -> bool:
+    """True when one known person entered both sides (an unknown, deleted one proves nothing
+    either way, and counts as another)."""
+    return first_author is not None and first_author == check_author
 
 
 def compare(batch: PaperBatch) -> Comparison:
@@ -326,16 +371,23 @@ def compare(batch: PaperBatch) -> Comparison:
     card missing on one side or answered differently, in serial order."""
     vote = db.session.get(Vote, batch.vote_id)
     first = _first_entry(vote, batch)
-    check = {card.serial.casefold(): (card.serial, card.id, cards.check_answers(vote, card))
+    check = {card.serial.casefold(): (card.serial, card.id, cards.check_answers(vote, card),
+                                      card.entered_by_id)
              for card in check_cards_of(batch)}
     codes = [question.code for question in vote.questions]
     differences = []
     for key in sorted(first.keys() | check.keys(), key=lambda k: (len(k), k)):
         mine, theirs = first.get(key), check.get(key)
-        if mine is not None and theirs is not None and mine[2] == theirs[2]:
+        if theirs is None:
+            kind = DifferenceKind.MISSING_IN_CHECK
+        elif mine is None:
+            kind = DifferenceKind.MISSING_IN_FIRST
+        elif mine[2] != theirs[2]:
+            kind = DifferenceKind.DIFFERENT
+        elif _one_person(mine[3], theirs[3]):
+            kind = DifferenceKind.ONE_PERSON
+        else:
             continue
-        kind = MISSING_IN_CHECK if theirs is None else MISSING_IN_FIRST if mine is None \
-            else DIFFERENT
         answers = tuple(
             (code, mine[2][code] if mine else None, theirs[2][code] if theirs else None)
             for code in codes

@@ -122,7 +122,7 @@ def test_the_first_enterer_is_shown_why_they_cannot_check(vote, staff_client, st
 
 
 def test_a_second_person_types_the_check_entry_resolves_a_difference_and_confirms(
-    vote, staff, checker, checker_client
+    vote, staff, staff_client, checker, checker_client
 ):
     batch = import_cards(vote, staff)
     check_url = f"{BASE}/{batch.id}/check"
@@ -154,13 +154,13 @@ def test_a_second_person_types_the_check_entry_resolves_a_difference_and_confirm
     assert refused.status_code == 302
     assert "The entries still differ on 3 cards." in page_of(checker_client.get(compare_url))
 
-    # K-2: the paper says C, so the first entry is corrected.
+    # K-2: the paper says C, so the first entry's author corrects it.
     k2 = db.session.scalar(select(Ballot).where(Ballot.serial == "K-2"))
     edit_url = f"{BASE}/{batch.id}/compare/cards/{k2.id}/edit"
-    form = page_of(checker_client.get(edit_url))
+    form = page_of(staff_client.get(edit_url))
     assert_accessible_shape(form)
     assert 'value="K-2"' in form and 'value="B"' in form
-    done = checker_client.post(edit_url, data={"serial": "K-2", "q-entwurf": "C"})
+    done = staff_client.post(edit_url, data={"serial": "K-2", "q-entwurf": "C"})
     assert done.status_code == 302 and done.location.endswith(compare_url)
     # K-3 was skipped in the check entry: the link pre-fills its number.
     assert f'href="{check_url}?serial=K-3"' in page_of(checker_client.get(compare_url))
@@ -293,3 +293,22 @@ def test_double_entry_route_permissions(app, clients, vote, citizen, moderator):
     confirmed = db.session.scalars(select(AuditEntry.actor_id).where(
         AuditEntry.action == "paper.confirm")).all()
     assert len(confirmed) == 2  # staff and admin
+
+
+def test_a_card_both_of_whose_entries_one_person_made_does_not_count(
+    vote, staff, checker, checker_client
+):
+    batch = import_cards(vote, staff)
+    check_url, compare_url = f"{BASE}/{batch.id}/check", f"{BASE}/{batch.id}/compare"
+    for serial, design, name in (("K-1", "A", "B"), ("K-2", "C", ""), ("K-3", "x", "D")):
+        checker_client.post(check_url, data={"serial": serial, "q-entwurf": design,
+                                             "q-name": name})
+    # The checker makes the first entry of K-2 match their own check entry.
+    k2 = db.session.scalar(select(Ballot).where(Ballot.serial == "K-2"))
+    checker_client.post(f"{BASE}/{batch.id}/compare/cards/{k2.id}/edit",
+                        data={"serial": "K-2", "q-entwurf": "C"})
+    page = page_of(checker_client.get(compare_url))
+    assert "Both entries by the same person" in page and "Another person must enter" in page
+    assert '<dd id="difference-count">1</dd>' in page and "/confirm" not in page
+    checker_client.post(f"{BASE}/{batch.id}/confirm")
+    assert batch.status == "checking" and tally(vote).paper_ballots == 0

@@ -12,7 +12,7 @@ from mitwirkung.core.time import utcnow
 from mitwirkung.extensions import db
 from mitwirkung.votes.models import Ballot, PaperCheckCard
 from mitwirkung.votes.paper import batches, cards, double_entry
-from mitwirkung.votes.paper.double_entry import DIFFERENT, MISSING_IN_CHECK, MISSING_IN_FIRST
+from mitwirkung.votes.paper.double_entry import DifferenceKind
 from mitwirkung.votes.results.tally import tally
 from mitwirkung.votes.setup import services as setup
 from tests import factories as user_factories
@@ -218,7 +218,8 @@ def test_differences_are_listed_card_by_card_and_resolved_by_corrections(vote, s
     check(batch, checker, cards=(("K-1", "A", "B"), ("K-2", "C", ""), ("K-4", "A", "A")))
     differences = double_entry.compare(batch).differences
     assert [(d.serial, d.kind) for d in differences] == [
-        ("K-2", DIFFERENT), ("K-3", MISSING_IN_CHECK), ("K-4", MISSING_IN_FIRST)]
+        ("K-2", DifferenceKind.DIFFERENT), ("K-3", DifferenceKind.MISSING_IN_CHECK),
+        ("K-4", DifferenceKind.MISSING_IN_FIRST)]
     k2, k3, k4 = differences
     assert k2.answers == (("entwurf", ("option", "B"), ("option", "C")),
                           ("name", ("blank", None), ("blank", None)))
@@ -232,9 +233,9 @@ def test_differences_are_listed_card_by_card_and_resolved_by_corrections(vote, s
     assert len(refused.value.differences) == 3
     assert batch.status == "checking"
 
-    # The paper says C: the first entry was wrong.
+    # The paper says C: the first entry was wrong, and its author corrects it.
     double_entry.correct_first_card(batch, ballot(batch, "K-2"), "K-2", {"entwurf": "C"},
-                                    checker)
+                                    staff)
     # K-3 was skipped in the check; K-4 is a card of another station.
     double_entry.add_check_card(batch, "K-3", {"entwurf": "x", "name": "D"}, checker)
     double_entry.delete_check_card(batch, check_card(batch, "K-4"), checker)
@@ -247,7 +248,7 @@ def test_differences_are_listed_card_by_card_and_resolved_by_corrections(vote, s
     assert {o.code: o.count.paper for o in results.questions[0].options} == {
         "A": 1, "B": 0, "C": 1}
     [correction] = audit_actions("paper.correct")
-    assert correction.actor_id == checker.id
+    assert correction.actor_id == staff.id
     assert correction.details == {"change": "update", "serial": "K-2", "new_serial": "K-2",
                                   "before": {"entwurf": "B", "name": "blank"},
                                   "after": {"entwurf": "C", "name": "blank"}}
@@ -288,7 +289,7 @@ def test_a_correction_of_the_first_entry_cannot_take_a_counted_serial(vote, staf
 def test_without_a_check_entry_nothing_can_be_confirmed(vote, staff, checker):
     batch = import_cards(vote, staff)
     comparison = double_entry.compare(batch)
-    assert [d.kind for d in comparison.differences] == [MISSING_IN_CHECK] * 3
+    assert [d.kind for d in comparison.differences] == [DifferenceKind.MISSING_IN_CHECK] * 3
     assert not comparison.agree
     with pytest.raises(double_entry.EmptyCheck):
         double_entry.confirm(batch, checker)
@@ -356,3 +357,61 @@ def test_check_cards_go_with_their_batch(vote, staff, checker):
     db.session.delete(batch)
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(PaperCheckCard)) == 0
+
+
+# Four eyes, card by card ------------------------------------------------------------------
+
+MADE_UP = {"K-1": ("C", "C"), "K-2": ("C", "C"), "K-3": ("C", "C")}
+
+
+def rewrite_first_entry(batch, person):
+    """The attack: after the close, change every card of the first entry to `person`'s
+    choice, then type a check entry that matches it."""
+    for serial, (design, name) in MADE_UP.items():
+        double_entry.correct_first_card(batch, ballot(batch, serial), serial,
+                                        {"entwurf": design, "name": name}, person)
+    check(batch, person, cards=[(serial, *answers) for serial, answers in MADE_UP.items()])
+
+
+@pytest.mark.parametrize("role", ["staff", "admin"])
+def test_one_person_cannot_rewrite_a_batch_and_check_it(vote, staff, role):
+    batch = import_cards(vote, staff)
+    attacker = user_factories.user(role=role)
+    rewrite_first_entry(batch, attacker)
+    comparison = double_entry.compare(batch)
+    assert [(d.serial, d.kind) for d in comparison.differences] == [
+        (serial, DifferenceKind.ONE_PERSON) for serial in MADE_UP]
+    with pytest.raises(double_entry.EntriesDiffer):
+        double_entry.confirm(batch, attacker)
+    assert batch.status == "checking" and tally(vote).paper_ballots == 0
+
+
+def test_a_check_entry_corrected_to_match_counts_only_with_two_authors(vote, staff, checker):
+    batch = import_cards(vote, staff)
+    check(batch, checker, cards=(("K-1", "A", "B"), ("K-2", "C", ""), ("K-3", "x", "D")))
+    # The checker corrects their own check entry: still two people.
+    double_entry.update_check_card(batch, check_card(batch, "K-2"), "K-2", {"entwurf": "B"},
+                                   checker)
+    assert double_entry.compare(batch).agree
+    # The first entrant may not touch the check entry; a third person who corrects the first
+    # entry of a card becomes its author.
+    third = user_factories.user(role="staff")
+    double_entry.correct_first_card(batch, ballot(batch, "K-1"), "K-1",
+                                    {"entwurf": "A", "name": "B"}, checker)
+    assert [d.kind for d in double_entry.compare(batch).differences] == [
+        DifferenceKind.ONE_PERSON]
+    double_entry.correct_first_card(batch, ballot(batch, "K-1"), "K-1",
+                                    {"entwurf": "A", "name": "B"}, third)
+    db.session.commit()
+    assert double_entry.compare(batch).agree
+    double_entry.confirm(batch, third)
+    assert tally(vote).paper_ballots == 3
+
+
+def test_a_corrected_check_card_belongs_to_who_corrected_it(vote, staff, checker):
+    batch = import_cards(vote, staff)
+    check(batch, checker)
+    third = user_factories.user(role="staff")
+    double_entry.update_check_card(batch, check_card(batch, "K-1"), "K-1",
+                                   {"entwurf": "A", "name": "B"}, third)
+    assert check_card(batch, "K-1").entered_by_id == third.id

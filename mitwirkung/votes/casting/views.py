@@ -27,10 +27,10 @@ def _ballot_page(vote, selected: dict):
     )
 
 
-def _unreadable_ballot(vote):
+def _unreadable_ballot(vote, error: casting.InvalidBallot):
     """400 for a ballot that names no choice of this vote (an option removed since the page
     was loaded, or a tampered form), with the ballot as it is now, to vote again."""
-    flash(str(casting.InvalidBallot()), "error")
+    flash(str(error), "error")
     return _ballot_page(vote, selected={}), 400
 
 
@@ -60,8 +60,8 @@ def review(slug: str):
     try:
         answers = casting.answers_from(request.form, _codes(vote))
         chosen = casting.resolve_answers(vote, answers)
-    except casting.InvalidBallot:
-        return _unreadable_ballot(vote)
+    except casting.InvalidBallot as error:
+        return _unreadable_ballot(vote, error)
     return render_template(
         "votes/review.html", vote=vote, form=form, chosen=chosen, answers=answers,
         field_name=field_name,
@@ -75,8 +75,8 @@ def change(slug: str):
     vote = _visible_vote_or_404(slug)
     try:
         answers = casting.answers_from(request.form, _codes(vote))
-    except casting.InvalidBallot:
-        return _unreadable_ballot(vote)
+    except casting.InvalidBallot as error:
+        return _unreadable_ballot(vote, error)
     return _ballot_page(vote, selected=answers)
 
 
@@ -89,9 +89,9 @@ def cast(slug: str):
         casting.cast_online(slug, current_user, request.form)
     except casting.VoteNotFound:
         abort(404)
-    except casting.InvalidBallot:
+    except casting.InvalidBallot as error:
         db.session.rollback()
-        return _unreadable_ballot(_visible_vote_or_404(slug))
+        return _unreadable_ballot(_visible_vote_or_404(slug), error)
     except casting.VoteError as error:
         db.session.rollback()
         flash(str(error), "error")

@@ -34,11 +34,6 @@ def _to_compare(vote, batch, anchor: str | None = None):
                             _anchor=anchor))
 
 
-def _form_errors(form, error: cards.CardRejected) -> None:
-    for key, problem in error.errors.items():
-        form.field_for(key).errors.append(problem.message)
-
-
 # The check entry ------------------------------------------------------------------------
 
 
@@ -53,7 +48,7 @@ def batch_check(slug: str, batch_id: int):
             card = double_entry.add_check_card(batch, form.serial.data, form.cells(),
                                                current_user)
         except cards.CardRejected as error:
-            _form_errors(form, error)
+            form.show_errors(error)
         except batches.BatchError as error:
             return _refuse(vote, batch, error, ".batch_check")
         else:
@@ -181,7 +176,7 @@ def batch_first_card_new(slug: str, batch_id: int):
             ballot = double_entry.add_first_card(batch, form.serial.data, form.cells(),
                                                  current_user)
         except cards.CardRejected as error:
-            _form_errors(form, error)
+            form.show_errors(error)
         except batches.BatchError as error:
             return _refuse(vote, batch, error)
         else:
@@ -219,7 +214,7 @@ def _card_editor(vote, batch, serial: str, cells: dict, *, save, heading: str, d
         try:
             save(form.serial.data, form.cells())
         except cards.CardRejected as error:
-            _form_errors(form, error)
+            form.show_errors(error)
         except batches.BatchError as error:
             return _refuse(vote, batch, error)
         else:

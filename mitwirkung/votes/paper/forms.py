@@ -105,6 +105,11 @@ class CardForm(FlaskForm):
         names = dict(self.question_fields)
         return self[names[key]] if key in names else self.serial
 
+    def show_errors(self, rejected) -> None:
+        """Put each error of a refused card (cards.CardRejected) beside its field."""
+        for key, problem in rejected.errors.items():
+            self.field_for(key).errors.append(problem.message)
+
 
 def question_field_name(code: str) -> str:
     return f"q-{code}"

@@ -206,8 +206,7 @@ def _save_card(vote, batch, form, ballot=None) -> bool:
         else:
             batches.update_card(batch, ballot, form.serial.data, form.cells())
     except cards.CardRejected as error:
-        for key, problem in error.errors.items():
-            form.field_for(key).errors.append(problem.message)
+        form.show_errors(error)
         return False
     db.session.commit()
     flash(_("Card %(serial)s saved.", serial=ballot.serial), "success")

@@ -110,7 +110,13 @@ def _choice_expressions(option: dict[tuple[str, str], int]) -> dict[str, str]:
 def state(app, slug: str = VOTE_SLUG) -> dict[str, int]:
     """Counts that must agree after the load: ballots, participations, answers, tallies."""
     queries = {
-        "online_ballots": "SELECT count(*) FROM ballots WHERE vote_id = :v AND channel = 'online'",
+        # Mixed into the ballots, and still waiting in the inbox (votes/casting/mixing.py).
+        "mixed_ballots": "SELECT count(*) FROM ballots WHERE vote_id = :v AND channel = 'online'",
+        "waiting_ballots": "SELECT count(*) FROM ballot_inbox WHERE vote_id = :v",
+        # In the tallies: bulk-inserted ones (no mix) and those of the counted mixes.
+        "counted_ballots": "SELECT count(*) FROM ballots b JOIN votes v ON v.id = b.vote_id "
+                           "WHERE b.vote_id = :v AND b.channel = 'online' "
+                           "AND (b.mix IS NULL OR b.mix <= v.mixes_counted)",
         "paper_ballots": "SELECT count(*) FROM ballots WHERE vote_id = :v AND channel = 'paper'",
         "participations": "SELECT count(*) FROM vote_participations WHERE vote_id = :v",
         "accounts_twice": "SELECT count(*) - count(DISTINCT user_id) FROM vote_participations "
@@ -127,5 +133,6 @@ def state(app, slug: str = VOTE_SLUG) -> dict[str, int]:
     with app.app_context(), db.engine.connect() as connection:
         vote_id = connection.execute(
             text("SELECT id FROM votes WHERE slug = :s"), {"s": slug}).scalar_one()
-        return {name: int(connection.execute(text(sql), {"v": vote_id}).scalar() or 0)
-                for name, sql in queries.items()}
+        counts = {name: int(connection.execute(text(sql), {"v": vote_id}).scalar() or 0)
+                  for name, sql in queries.items()}
+    return counts | {"online_ballots": counts["mixed_ballots"] + counts["waiting_ballots"]}

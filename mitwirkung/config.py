@@ -48,6 +48,9 @@ def load_config(instance_path: str) -> dict:
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "CONFIRM_MAX_AGE": 48 * 3600,
         "RESET_MAX_AGE": 2 * 3600,
+        # k: online ballots are mixed and counted in groups of at least this many
+        # (docs/secrecy.md); 1 counts each ballot at once and keeps no secret from the database.
+        "BALLOT_MIX_SIZE": max(1, int(os.environ.get("BALLOT_MIX_SIZE", "10"))),
     }
 
 

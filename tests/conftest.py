@@ -61,6 +61,9 @@ def app_settings(tmp_path_factory, database_url: str) -> dict:
         "SITE_URL": "http://mitwirkung.test",
         # Fast hashing in tests; production uses the default scrypt cost.
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        # Each ballot counts at once; the secrecy tests set k themselves (the `mix_size`
+        # fixture of tests/votes/conftest.py).
+        "BALLOT_MIX_SIZE": 1,
     }
 
 
@@ -92,9 +95,19 @@ def empty_database_url(request, database_url, tmp_path):
     admin.dispose()
 
 
+_session_app = []
+
+
+def session_app():
+    """The app of this test session, for builders that must run app code outside a request
+    (tests/votes/factories.py casts and mixes as the ballot view does)."""
+    return _session_app[0]
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory, database_url):
     app = create_app(app_settings(tmp_path_factory, database_url))
+    _session_app[:] = [app]
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as connection:

@@ -19,6 +19,13 @@ def test_migrations_match_the_models_and_downgrade(tmp_path_factory, empty_datab
         with db.engine.connect() as connection:
             differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
         assert differences == []
+        if db.engine.dialect.name == "sqlite":  # which autogenerate does not compare
+            with db.engine.connect() as connection:
+                tables = connection.exec_driver_sql(
+                    "SELECT name, sql FROM sqlite_master WHERE name IN"
+                    " ('ballots', 'ballot_answers')").all()
+            assert len(tables) == 2, tables
+            assert all(sql.rstrip().upper().endswith("WITHOUT ROWID") for _n, sql in tables), tables
         downgrade = cli.invoke(args=["db", "downgrade", "base"])
         assert downgrade.exit_code == 0, downgrade.output
         with db.engine.connect() as connection:

@@ -1,5 +1,6 @@
 """Engine set-up that the models do not express: SQLite pragmas and real transactions."""
 
+from contextlib import contextmanager
 from functools import wraps
 
 from flask import g, has_app_context, has_request_context, request
@@ -11,7 +12,8 @@ from ..extensions import db
 
 
 def configure_engine(engine: Engine) -> None:
-    """Give SQLite foreign keys, WAL, a busy timeout and transactions that can hold SAVEPOINTs."""
+    """Give SQLite foreign keys, WAL, a busy timeout, secure deletes and transactions that can
+    hold SAVEPOINTs."""
     if engine.dialect.name != "sqlite":
         return
 
@@ -25,6 +27,9 @@ def configure_engine(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten with zeros: a mixed ballot's inbox row must leave no
+        # trace in the file (docs/secrecy.md).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -36,7 +41,7 @@ def _may_write() -> bool:
     """True outside GET/HEAD requests. SQLite cannot turn a read transaction into a write
     once another writer has committed (it fails at once with SQLITE_BUSY), so a request that
     may write takes the write lock up front and waits its turn on busy_timeout instead."""
-    if not has_request_context():
+    if not has_request_context() or g.get("writes_now"):
         return True
     return request.method not in ("GET", "HEAD") and not g.get("reads_first")
 
@@ -70,6 +75,26 @@ def start_writes() -> None:
         g.reads_first = False
         if db.session.get_bind().dialect.name == "sqlite":
             db.session.commit()
+
+
+@contextmanager
+def own_transaction():
+    """A write of its own in the middle of a request, a GET's too (a mix of ballots): ends
+    the request's transaction so far, runs the block in a new one that takes SQLite's write
+    lock up front, and commits it, or rolls it back and re-raises."""
+    db.session.commit()
+    marked = has_request_context() and not g.get("writes_now")
+    if marked:
+        g.writes_now = True
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        if marked:
+            g.writes_now = False
 
 
 def is_unique_violation(error: IntegrityError) -> bool:

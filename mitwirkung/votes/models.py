@@ -1,8 +1,11 @@
 """Design votes: questions with options, secret online ballots, paper ballots in batches.
 
-Secrecy is a property of the schema: a participation row says *that* an account voted,
-a ballot row says *what* was chosen, and nothing links the two. Ballots carry a random
-id, no account, no session and no time; participations carry the day only.
+Secrecy is a property of the schema and of the order of writes: a participation row
+says *that* an account voted, a ballot row says *what* was chosen, and nothing links the
+two. Ballots carry a random id, no account, no session and no time; participations carry
+the day only. An online ballot waits in the inbox, written with its participation, until
+it is mixed into the ballots with at least k others (votes/casting/mixing.py,
+docs/secrecy.md).
 """
 
 import uuid
@@ -109,6 +112,13 @@ class Vote(db.Model):
     # Replaced whenever the vote, a question or an option changes (the events at the end);
     # a ballot cast from a cached ballot box counts only while it is unchanged.
     box_version: Mapped[str] = mapped_column(String(32), default=new_box_version)
+    # When the online ballots were mixed for the last time, after the close: from then on
+    # nothing waits in the inbox and nothing can be cast (votes/casting/mixing.py).
+    sealed_at: Mapped[datetime | None]
+    # How many mixes have moved online ballots of this vote, numbered from 1, and up to
+    # which of them their ballots are in the online tallies.
+    mixes: Mapped[int] = mapped_column(default=0, server_default="0")
+    mixes_counted: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
@@ -274,8 +284,24 @@ class PaperCardAuthor(db.Model):
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
+class InboxBallot(db.Model):
+    """An online ballot as cast, waiting to be mixed. Written in the same transaction as its
+    participation, so it can be paired with it: it lives only until the next mix, which
+    deletes it for good (votes/casting/mixing.py)."""
+
+    __tablename__ = "ballot_inbox"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_ballot_id)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"), index=True)
+    # [[question id, option id or null for blank], ...]
+    choices: Mapped[list] = mapped_column(JSON)
+
+
 class Ballot(db.Model):
-    """One cast ballot, online or paper. An online ballot holds nothing about its voter."""
+    """One cast ballot, online or paper. An online ballot holds nothing about its voter.
+
+    On SQLite a table without rowid, kept in the order of its random ids: a rowid would
+    number the ballots in the order they were written."""
 
     __tablename__ = "ballots"
     __table_args__ = (
@@ -294,6 +320,8 @@ class Ballot(db.Model):
             sqlite_where=text("serial IS NOT NULL AND voided = 0"),
             postgresql_where=text("serial IS NOT NULL AND NOT voided"),
         ),
+        Index("ix_ballots_vote_mix", "vote_id", "mix"),
+        {"sqlite_with_rowid": False},
     )
 
     # Random, so the order of ballots says nothing about the order of voters.
@@ -305,6 +333,9 @@ class Ballot(db.Model):
     )
     serial: Mapped[str | None] = mapped_column(String(40))
     voided: Mapped[bool] = mapped_column(default=False)
+    # Online: the mix that brought it here, counting from 1 per vote; the ballots of one mix
+    # (at least k) are alike in every other respect. None for paper ballots.
+    mix: Mapped[int | None]
 
     answers: Mapped[list["BallotAnswer"]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True
@@ -318,6 +349,7 @@ class BallotAnswer(db.Model):
     __table_args__ = (
         CheckConstraint(AnswerKind.check("kind"), name="kind"),
         CheckConstraint("(kind = 'option') = (option_id IS NOT NULL)", name="option_kind"),
+        {"sqlite_with_rowid": False},  # as ballots
     )
 
     ballot_id: Mapped[str] = mapped_column(
@@ -331,9 +363,9 @@ class BallotAnswer(db.Model):
 
 
 class OnlineTally(db.Model):
-    """Running online counts per question and choice, kept in the ballot's transaction so a
-    result with a million ballots reads a few rows. Spread over shards so concurrent voters
-    rarely wait on the same row."""
+    """Online counts per question and choice, so that a result with a million ballots reads
+    a few rows. Only a mix writes them, in steps of at least k ballots; the shard column
+    dates from when every cast counted itself (always 0 now)."""
 
     __tablename__ = "online_tallies"
 

@@ -81,8 +81,12 @@ def has_voted(vote: Vote, user) -> bool:
 
 
 def ballots_exist(vote: Vote) -> bool:
-    """Once a ballot exists, questions and options are locked."""
-    return bool(db.session.scalar(select(exists().where(Ballot.vote_id == vote.id))))
+    """Once a ballot exists, questions and options are locked; an online ballot exists from
+    its cast on, as a participation, long before a mix makes it a ballot row."""
+    return bool(db.session.scalar(select(
+        exists().where(Ballot.vote_id == vote.id)
+        | exists().where(Participation.vote_id == vote.id)
+    )))
 
 
 def upload_visibility(name: str) -> bool | None:

@@ -86,9 +86,14 @@ def question(vote: Vote, code: str | None = None, options=("A", "B"), **fields) 
     return item
 
 
-def cast(vote, user, answers) -> str:
-    """Cast an online ballot as the ballot view does; returns the ballot's id."""
-    from mitwirkung.votes.casting import ballot_box
+def cast(vote, user, answers) -> None:
+    """Cast an online ballot as the ballot view does: into the inbox, then a mix if due."""
+    from mitwirkung.votes.casting import ballot_box, mixing
     from mitwirkung.votes.casting import services as casting
 
-    return casting.cast_ballot(ballot_box.read(vote.slug), user, answers)
+    from ..conftest import session_app
+
+    done = casting.cast_ballot(ballot_box.read(vote.slug), user, answers)
+    db.session.commit()
+    with session_app().app_context():
+        mixing.mix_if_due(done.vote_id, done.waiting)

@@ -7,6 +7,7 @@ Services add and flush; the calling view or command commits.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -16,7 +17,7 @@ from ...core.domain import DomainError
 from ...core.permissions import can
 from ...core.time import utcnow
 from ...extensions import db
-from ..models import Option, Question, Vote, VotePhase, new_ballot_id
+from ..models import Option, Question, Vote, VotePhase
 from ..services import is_public, may_see, phase
 from . import ballot_box
 from .ballot_box import BallotBox
@@ -115,9 +116,17 @@ def chosen_options(box: BallotBox, answers: Mapping[str, str | None]) -> Choices
     return chosen
 
 
-def cast_ballot(box: BallotBox, user, answers: Mapping[str, str | None]) -> str:
-    """Record that `user` voted and, apart from that, what was chosen; once per account.
-    Returns the ballot's random id."""
+class Cast(NamedTuple):
+    """A ballot in the inbox: its vote, and how many of the vote's ballots wait there."""
+
+    vote_id: int
+    waiting: int
+
+
+def cast_ballot(box: BallotBox, user, answers: Mapping[str, str | None]) -> Cast:
+    """Record that `user` voted and put what was chosen in the vote's inbox, apart from
+    that; once per account. The caller commits, then offers the inbox to a mix
+    (votes/casting/mixing.py)."""
     if not can(user, "participate"):
         raise NotEntitled
     if phase(box) != VotePhase.OPEN or not is_public(box):
@@ -125,22 +134,21 @@ def cast_ballot(box: BallotBox, user, answers: Mapping[str, str | None]) -> str:
     choices = chosen_options(box, answers)
     if not choices:  # all questions deleted after publishing: nothing to vote on
         raise VoteNotOpen
-    ballot_id = new_ballot_id()
     try:
         # The unique constraint decides, also between concurrent tries of the same account.
-        written = write_online_ballot(db.session, box.id, box.version, user.id,
-                                      utcnow().date(), ballot_id, choices)
+        waiting = write_online_ballot(db.session, box.id, box.version, user.id,
+                                      utcnow().date(), choices)
     except IntegrityError as error:
         if is_unique_violation(error):
             raise AlreadyVoted from error
         raise BallotOutdated from error  # a foreign key: an option went away meanwhile
-    if not written:
+    if waiting is None:
         raise StaleBallotBox
-    return ballot_id
+    return Cast(box.id, waiting)
 
 
-def cast_online(slug: str, user, form_data) -> str:
-    """Cast `user`'s ballot from the ballot form into the vote `slug`; returns its id.
+def cast_online(slug: str, user, form_data) -> Cast:
+    """Cast `user`'s ballot from the ballot form into the vote `slug`.
     Casting starts from this process's cached ballot box; any refusal that depends on the
     box is decided again on a fresh one (votes/casting/ballot_box.py)."""
     box, cached = ballot_box.lookup(slug)
@@ -154,7 +162,7 @@ def cast_online(slug: str, user, form_data) -> str:
     return _cast_from_form(ballot_box.read(slug), user, form_data)
 
 
-def _cast_from_form(box: BallotBox | None, user, form_data) -> str:
+def _cast_from_form(box: BallotBox | None, user, form_data) -> Cast:
     if box is None or not may_see(box, user):
         raise VoteNotFound
     answers = answers_from(form_data, box.questions)

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from ...core.database import reads_first
 from ...extensions import db
 from .. import bp, services
+from . import mixing
 from . import services as casting
 from .forms import BallotForm, field_name
 
@@ -86,7 +87,7 @@ def change(slug: str):
 def cast(slug: str):
     # CSRFProtect has checked the token before the view (every POST); no form object needed.
     try:
-        casting.cast_online(slug, current_user, request.form)
+        cast = casting.cast_online(slug, current_user, request.form)
     except casting.VoteNotFound:
         abort(404)
     except casting.InvalidBallot as error:
@@ -96,7 +97,8 @@ def cast(slug: str):
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("votes.show", slug=slug))
-    db.session.commit()
+    db.session.commit()  # the receipt's promise holds from here, also if the mix fails
+    mixing.mix_if_due(cast.vote_id, cast.waiting)
     return redirect(url_for("votes.receipt", slug=slug))
 
 
@@ -107,6 +109,6 @@ def receipt(slug: str):
     if not services.has_voted(vote, current_user):
         return redirect(url_for("votes.show", slug=slug))
     return render_template(
-        "votes/receipt.html", vote=vote,
+        "votes/receipt.html", vote=vote, mix_size=mixing.mix_size(),
         results_visible=services.results_visible(vote, current_user),
     )

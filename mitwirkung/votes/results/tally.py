@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, case, cast, delete, func, insert, select
 
 from ...extensions import db
+from ..casting.mixing import seal_if_closed
 from ..models import (
     AnswerKind,
     Ballot,
@@ -16,6 +17,7 @@ from ..models import (
     OnlineTally,
     PaperBatch,
     PaperTally,
+    Participation,
     Vote,
     VotePhase,
 )
@@ -77,6 +79,8 @@ class Results:
     paper_ballots: int
     questions: list[QuestionResult]
     batches: list[BatchResult] = field(default_factory=list)
+    # People who voted online; more than online_ballots while ballots wait for a mix.
+    online_voters: int = 0
 
     @property
     def total_ballots(self) -> int:
@@ -84,7 +88,9 @@ class Results:
 
 
 def tally(vote: Vote) -> Results:
-    """Count a vote's ballots per question and option, online and paper apart."""
+    """Count a vote's ballots per question and option, online and paper apart. A vote that
+    has closed is sealed first, so its result holds every online ballot cast."""
+    seal_if_closed(vote)
     online = _online_counts(vote)
     paper = _paper_counts(vote)
     batches = _batches(vote)
@@ -106,7 +112,9 @@ def tally(vote: Vote) -> Results:
     first = vote.questions[0].id if vote.questions else None
     online_ballots = sum(online[first].values()) if first else 0
     paper_ballots = sum(b.ballots for b in batches if b.batch.status == BatchStatus.COUNTED)
-    return Results(vote, phase(vote), online_ballots, paper_ballots, questions, batches)
+    voters = db.session.scalar(
+        select(func.count()).select_from(Participation).where(Participation.vote_id == vote.id))
+    return Results(vote, phase(vote), online_ballots, paper_ballots, questions, batches, voters)
 
 
 def as_json(results: Results) -> dict:

@@ -4,6 +4,7 @@ from flask import abort, render_template
 from flask_login import current_user
 
 from .. import bp, services
+from ..casting.mixing import mix_size
 from .tally import Results, tally
 
 
@@ -21,4 +22,5 @@ def results_or_404(slug: str) -> Results:
 @bp.route("/votes/<slug>/results")
 def results(slug: str):
     results = results_or_404(slug)
-    return render_template("votes/results.html", vote=results.vote, results=results)
+    return render_template("votes/results.html", vote=results.vote, results=results,
+                           mix_size=mix_size())

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ...core import audit, uploads
 from ...core.domain import DomainError
+from ...core.time import utcnow
 from ...extensions import db
 from .. import services
 from ..models import (
@@ -103,6 +104,15 @@ class InvalidWindow(SetupError):
     """The vote would close before (or when) it opens."""
 
     message = _l("The closing time must be after the opening time.")
+    field = "closes_at"
+
+
+class AlreadyCounted(SetupError):
+    """The vote closed and its online ballots were mixed for the last time (sealed): it
+    cannot open again, or a ballot cast then would never be counted."""
+
+    message = _l("This vote has closed and its online ballots are counted: it cannot open "
+                 "again.")
     field = "closes_at"
 
 
@@ -209,6 +219,8 @@ def update_vote(
     double entry (None: unchanged) only while no paper batch exists."""
     slug = slug.strip().lower()
     _check_window(opens_at, closes_at)
+    if vote.sealed_at is not None and closes_at > utcnow():
+        raise AlreadyCounted()
     _check_visibility(results_visibility)
     if slug != vote.slug:
         _ensure_unlocked(vote)

@@ -5,13 +5,16 @@ PostgreSQL database), not inside the rolled-back transaction of the other tests.
 """
 
 import threading
+import time
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from mitwirkung import create_app
+from mitwirkung.core.time import utcnow
 from mitwirkung.extensions import db
-from mitwirkung.votes.models import Ballot, Participation, Vote
+from mitwirkung.votes.models import Ballot, InboxBallot, Participation, Vote, new_box_version
 from mitwirkung.votes.results.tally import tally
 from mitwirkung.votes.setup import services as setup
 
@@ -22,12 +25,14 @@ from .. import factories as vote_factories
 
 VOTERS = 16
 GREEDY_TRIES = 20  # one more account sends this many ballots at once
+MIX_SIZE = 4  # mixes run while others still cast
 
 
 def test_concurrent_repeated_votes_leave_exactly_one_ballot_per_account(
     tmp_path_factory, empty_database_url
 ):
-    app = create_app(app_settings(tmp_path_factory, empty_database_url))
+    app = create_app(app_settings(tmp_path_factory, empty_database_url)
+                     | {"BALLOT_MIX_SIZE": MIX_SIZE})
     with app.app_context():
         db.create_all()
         voters = [factories.user() for _ in range(VOTERS)]
@@ -61,6 +66,7 @@ def test_concurrent_repeated_votes_leave_exactly_one_ballot_per_account(
     assert len(receipts) == VOTERS + 1 and len(refusals) == VOTERS + GREEDY_TRIES - 1
     with app.app_context():
         ballots = db.session.scalar(select(func.count()).where(Ballot.vote_id == vote_id))
+        ballots += db.session.scalar(select(func.count()).where(InboxBallot.vote_id == vote_id))
         participations = db.session.scalar(
             select(func.count()).where(Participation.vote_id == vote_id)
         )
@@ -69,7 +75,10 @@ def test_concurrent_repeated_votes_leave_exactly_one_ballot_per_account(
             .where(Participation.vote_id == vote_id)
         )
         assert ballots == participations == accounts == VOTERS + 1
-        result = tally(db.session.get(Vote, vote_id))
+        db.session.execute(update(Vote).where(Vote.id == vote_id).values(
+            closes_at=utcnow() - timedelta(seconds=1), box_version=new_box_version()))
+        db.session.commit()
+        result = tally(db.session.get(Vote, vote_id))  # seals: whatever waits counts now
         assert result.online_ballots == VOTERS + 1
         assert [o.count.online for o in result.questions[0].options] == [7, 5, 5]
         db.session.remove()
@@ -107,5 +116,55 @@ def test_a_first_ballot_waits_while_staff_change_a_question(tmp_path_factory, em
     assert outcome["location"].endswith("/votes/umbau/receipt")
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Ballot)) == 1
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_every_ballot_cast_around_the_close_counts_or_is_refused(
+    tmp_path_factory, empty_database_url
+):
+    """Voters keep casting while the vote closes and a results reader seals it: each gets a
+    receipt and is counted, or is told the vote is closed; nothing stays in the inbox."""
+    app = create_app(app_settings(tmp_path_factory, empty_database_url)
+                     | {"BALLOT_MIX_SIZE": MIX_SIZE})
+    closes_in = 1.0
+    with app.app_context():
+        db.create_all()
+        voters = [factories.user() for _ in range(VOTERS * 2)]
+        vote = vote_factories.make_vote(
+            project_factories.project(), slug="schluss",
+            closes_at=utcnow() + timedelta(seconds=closes_in))
+        vote_id = vote.id
+        clients = [signed_in_client(app, voter) for voter in voters]
+    start = threading.Barrier(len(clients) + 1)
+    receipts = []
+
+    def vote_once(n, client):
+        start.wait()
+        time.sleep(2 * closes_in * n / len(clients))  # spread over the close
+        response = client.post("/votes/schluss/cast", data={"q-entwurf": "A", "q-name": "B"})
+        if response.headers.get("Location", "").endswith("/receipt"):
+            receipts.append(n)
+
+    def read_results():
+        reader = app.test_client()
+        start.wait()
+        deadline = time.monotonic() + 2.5 * closes_in
+        while time.monotonic() < deadline:
+            assert reader.get("/api/votes/schluss/results").status_code == 200
+
+    threads = [threading.Thread(target=vote_once, args=(n, client))
+               for n, client in enumerate(clients)] + [threading.Thread(target=read_results)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    with app.app_context():
+        result = tally(db.session.get(Vote, vote_id))
+        waiting = db.session.scalar(select(func.count()).where(InboxBallot.vote_id == vote_id))
+        participations = db.session.scalar(
+            select(func.count()).where(Participation.vote_id == vote_id))
+        assert 0 < len(receipts) < len(clients)
+        assert result.online_ballots == participations == len(receipts) and waiting == 0
         db.session.remove()
         db.engine.dispose()

@@ -12,6 +12,7 @@ from mitwirkung.votes.setup import services as setup
 from ... import factories
 from ...conftest import signed_in_client
 from ...projects import factories as project_factories
+from ..conftest import in_english
 from ..factories import make_vote
 
 pytestmark = pytest.mark.vote(slug="platz")
@@ -190,3 +191,26 @@ def test_vote_route_permissions(app, clients, kind):
             response = clients[role].open(path.format(slug=vote.slug), method=method, data=data)
             assert response.status_code == status, f"{kind}: {role} {method} {path}"
     assert _ballots() > 0 if kind != "draft" else _ballots() == 0
+
+
+def test_the_receipt_promises_the_mix_and_the_results_say_what_waits(
+    app, vote, voter_client, client, monkeypatch
+):
+    monkeypatch.setitem(app.config, "BALLOT_MIX_SIZE", 3)
+    in_english(voter_client)
+    voter_client.post("/votes/platz/cast", data={"q-entwurf": "C"})
+    receipt = voter_client.get("/votes/platz/receipt").get_data(as_text=True)
+    assert "Once at least 3 ballots have come in, yours is mixed with them" in receipt
+    assert "nobody, not even whoever holds the database" in receipt
+    signed_in_client(app, factories.user()).post("/votes/platz/cast", data={"q-entwurf": "A"})
+    results = in_english(client).get("/votes/platz/results").get_data(as_text=True)
+    assert "2 people have voted online so far; 0 of their ballots are counted" in results
+    assert client.get("/api/votes/platz/results").get_json()["ballots"]["online"] == 0
+
+
+def test_with_k_1_the_receipt_promises_no_mix(app, vote, voter_client):
+    in_english(voter_client)
+    voter_client.post("/votes/platz/cast", data={"q-entwurf": "C"})
+    receipt = voter_client.get("/votes/platz/receipt").get_data(as_text=True)
+    assert "It is stored without your name." in receipt
+    assert "mixed" not in receipt and "database" not in receipt

@@ -1,0 +1,248 @@
+"""Mixing: online ballots leave the inbox for the ballots in groups of at least k, in random
+order, and each group is counted one step late.
+
+Why (docs/secrecy.md): a cast writes its participation and its ballot in one transaction,
+so that a ballot with a receipt is never lost and the participation's unique constraint
+decides double votes. Whoever reads the database can pair those two rows: on PostgreSQL
+they carry the same transaction id, on SQLite neighbouring rowids. So the ballot waits in
+the inbox only until k ballots of its vote wait. Then one new transaction moves them,
+shuffled and under new random ids, into the ballots, deletes them from the inbox for
+good (PostgreSQL: VACUUM right after; SQLite: secure_delete) and counts the group before.
+
+Counting a group late makes every change of the results at least k ballots, also at the
+close, when the last, smaller remainder joins the newest group, still uncounted, and the
+two are mixed again as one. That final mix seals the vote: nothing is cast after it.
+
+Each mix is one transaction of its own: a crash inside it leaves the inbox as it was, for
+the next mix. With k = 1 every ballot is mixed and counted at once, alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import uuid
+from collections import defaultdict
+
+from flask import current_app
+from sqlalchemy import bindparam, delete, func, select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from ...core.database import own_transaction
+from ...core.time import utcnow
+from ...extensions import db
+from ..models import (
+    AnswerKind,
+    Ballot,
+    BallotAnswer,
+    BallotChannel,
+    InboxBallot,
+    Vote,
+    VotePhase,
+    new_box_version,
+)
+from ..services import phase
+
+logger = logging.getLogger(__name__)
+
+# (question id, option id or None for blank) per question of one ballot
+Choices = list[list[int | None]]
+
+
+def mix_size() -> int:
+    """k, the smallest group a ballot is mixed and counted in."""
+    return current_app.config["BALLOT_MIX_SIZE"]
+
+
+def is_due(waiting: int, k: int) -> bool:
+    """Whether the cast that saw `waiting` ballots in the inbox (itself included) starts a
+    mix: the one that makes k, 2k, 3k ... and, once 2k wait, every one. Concurrent casts
+    see about the same count, so this keeps all but one of them from trying a mix that
+    another process is running already (each try costs a transaction)."""
+    return waiting >= k and (waiting % k == 0 or waiting >= 2 * k)
+
+
+def mix_if_due(vote_id: int, waiting: int) -> None:
+    """After a cast: mix the vote's inbox if `waiting` says so. A mix that fails is logged,
+    not raised: the voter's ballot is safe in the inbox and the next mix takes it."""
+    if not is_due(waiting, mix_size()):
+        return
+    try:
+        with own_transaction():
+            mixed = _mix(vote_id, final=False)
+    except SQLAlchemyError:
+        logger.exception("mixing the inbox of vote %s failed; its ballots wait", vote_id)
+        return
+    if mixed:
+        # Skip it if another VACUUM of the inbox runs (it clears most of ours too, and the
+        # next mix the rest); never wait for the lock that shrinking the file needs.
+        _vacuum("(SKIP_LOCKED, TRUNCATE false) ballot_inbox")
+
+
+def seal_if_closed(vote: Vote) -> bool:
+    """Once the vote has closed: mix and count whatever still waits, and seal it. True if
+    this call sealed it. Results (page, JSON, CLI) ask for this before they count."""
+    if vote.sealed_at is not None or phase(vote) != VotePhase.CLOSED:
+        return False
+    with own_transaction():
+        mixed_again = _mix(vote.id, final=True)
+    db.session.refresh(vote)
+    _vacuum("ballot_inbox, ballots, ballot_answers" if mixed_again else "ballot_inbox")
+    return True
+
+
+def _mix(vote_id: int, final: bool) -> bool:
+    """One mix of the vote's inbox; True if it moved ballots (when `final`: if it moved
+    the newest group again). Runs in the caller's transaction."""
+    vote = _lock(vote_id, wait=final)
+    if vote is None or vote.sealed_at is not None:
+        return False  # another process is mixing this vote right now, or it is sealed
+    k, last, counted = mix_size(), vote.mixes, vote.mixes_counted
+    if not final and vote.waiting < k:
+        return False  # another mix came first
+    waiting = _take_inbox(vote_id)
+    if not final:
+        last += 1
+        _insert(vote_id, waiting, last)
+        # The newest group waits for the next step, unless groups are single ballots.
+        _finish(vote_id, last, counted, last if k == 1 else last - 1)
+        return True
+    mixed_again = bool(waiting) and last > counted
+    if mixed_again:  # the remainder joins the uncounted newest group, mixed as one
+        _insert(vote_id, waiting + _take_group(vote_id, last), last)
+    elif waiting:
+        last += 1
+        _insert(vote_id, waiting, last)
+    _finish(vote_id, last, counted, last, sealed_at=utcnow(), box_version=new_box_version())
+    return mixed_again
+
+
+_LOCK = select(
+    Vote.sealed_at, Vote.mixes, Vote.mixes_counted,
+    select(func.count()).select_from(InboxBallot).where(InboxBallot.vote_id == Vote.id)
+    .scalar_subquery().label("waiting"),
+).where(Vote.id == bindparam("vote_id"))
+_LOCK_OR_WAIT = _LOCK.with_for_update()
+_LOCK_OR_SKIP = _LOCK.with_for_update(key_share=True, skip_locked=True)
+
+
+def _lock(vote_id: int, wait: bool):
+    """Lock the vote against other mixes and read its mixing state and how many ballots
+    wait, all committed by now (None: no such vote,
+    or, unless `wait`, another mix holds the lock). On PostgreSQL the sealing mix takes the
+    lock that casts wait for (FOR UPDATE against their FOR KEY SHARE), so a cast still
+    running finishes first and a later one finds the vote sealed; the other mixes take one
+    that casts pass (FOR NO KEY UPDATE). SQLite runs one write transaction at a time."""
+    query = _LOCK
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = _LOCK_OR_WAIT if wait else _LOCK_OR_SKIP
+    return db.session.execute(query, {"vote_id": vote_id}).first()
+
+
+_TAKE_INBOX = (delete(InboxBallot).where(InboxBallot.vote_id == bindparam("vote_id"))
+               .returning(InboxBallot.choices))
+
+
+def _take_inbox(vote_id: int) -> list[Choices]:
+    """Delete what waits in the vote's inbox and return its choices."""
+    return list(db.session.scalars(_TAKE_INBOX, {"vote_id": vote_id}))
+
+
+def _take_group(vote_id: int, mix: int) -> list[Choices]:
+    """Delete the ballots of one mix (their answers go with them) and return their choices."""
+    rows = db.session.execute(
+        select(BallotAnswer.ballot_id, BallotAnswer.question_id, BallotAnswer.option_id)
+        .join(Ballot, Ballot.id == BallotAnswer.ballot_id)
+        .where(Ballot.vote_id == vote_id, Ballot.mix == mix)
+    )
+    ballots: dict[str, Choices] = defaultdict(list)
+    for ballot_id, question_id, option_id in rows:
+        ballots[ballot_id].append([question_id, option_id])
+    db.session.execute(delete(Ballot).where(Ballot.vote_id == vote_id, Ballot.mix == mix))
+    return list(ballots.values())
+
+
+def _insert(vote_id: int, ballots: list[Choices], mix: int) -> None:
+    """Write the ballots in random order under new random ids, as mix number `mix`."""
+    secrets.SystemRandom().shuffle(ballots)
+    ids = [uuid.uuid4().hex for _ballot in ballots]
+    if db.session.get_bind().dialect.name == "postgresql":
+        _insert_as_arrays(vote_id, ids, ballots, mix)
+        return
+    db.session.execute(Ballot.__table__.insert(), [
+        {"id": ballot_id, "vote_id": vote_id, "channel": BallotChannel.ONLINE, "batch_id": None,
+         "serial": None, "voided": False, "mix": mix}
+        for ballot_id in ids
+    ])
+    db.session.execute(BallotAnswer.__table__.insert(), [
+        {"ballot_id": ballot_id, "question_id": question_id, "option_id": option_id,
+         "kind": AnswerKind.OPTION if option_id else AnswerKind.BLANK}
+        for ballot_id, choices in zip(ids, ballots, strict=True)
+        for question_id, option_id in choices
+    ])
+
+
+# PostgreSQL: ballots and answers in one statement and one round trip, from arrays in the
+# order of the shuffle (unnest keeps it), so the SQL is the same for any number of ballots.
+_INSERT_AS_ARRAYS = text(f"""
+WITH mixed AS (
+    INSERT INTO ballots (id, vote_id, channel, voided, mix)
+    SELECT id, :vote_id, '{BallotChannel.ONLINE}', false, :mix
+    FROM unnest(CAST(:ids AS VARCHAR[])) WITH ORDINALITY AS shuffled (id, place)
+    ORDER BY place
+)
+INSERT INTO ballot_answers (ballot_id, question_id, option_id, kind)
+SELECT ballot_id, question_id, option_id, kind
+FROM unnest(CAST(:ballot_ids AS VARCHAR[]), CAST(:question_ids AS INTEGER[]),
+            CAST(:option_ids AS INTEGER[]), CAST(:kinds AS VARCHAR[]))
+     WITH ORDINALITY AS answers (ballot_id, question_id, option_id, kind, place)
+ORDER BY place
+""")
+
+
+def _insert_as_arrays(vote_id: int, ids: list[str], ballots: list[Choices], mix: int) -> None:
+    answers = [(ballot_id, question_id, option_id,
+                AnswerKind.OPTION if option_id else AnswerKind.BLANK)
+               for ballot_id, choices in zip(ids, ballots, strict=True)
+               for question_id, option_id in choices]
+    ballot_ids, question_ids, option_ids, kinds = (list(column) for column in zip(*answers,
+                                                                                   strict=True))
+    db.session.execute(_INSERT_AS_ARRAYS, {
+        "vote_id": vote_id, "mix": mix, "ids": ids, "ballot_ids": ballot_ids,
+        "question_ids": question_ids, "option_ids": option_ids,
+        "kinds": [str(kind) for kind in kinds]})
+
+
+_COUNT = text(f"""
+INSERT INTO online_tallies (question_id, choice, shard, count)
+SELECT answer.question_id,
+       COALESCE(CAST(answer.option_id AS VARCHAR(16)), '{AnswerKind.BLANK}'), 0, COUNT(*)
+FROM ballot_answers AS answer JOIN ballots AS ballot ON ballot.id = answer.ballot_id
+WHERE ballot.vote_id = :vote_id AND ballot.mix > :after AND ballot.mix <= :upto
+GROUP BY answer.question_id, answer.option_id
+ON CONFLICT (question_id, choice, shard) DO UPDATE SET count = online_tallies.count + excluded.count
+""")
+
+
+def _finish(vote_id: int, mixes: int, counted: int, upto: int, **values) -> None:
+    """Add the groups after `counted` up to `upto` to the online tallies, once each, and
+    record the vote's new mixing state (and `values`, when sealing)."""
+    if upto > counted:
+        db.session.execute(_COUNT, {"vote_id": vote_id, "after": counted, "upto": upto})
+    votes = Vote.__table__
+    db.session.execute(votes.update().where(votes.c.id == vote_id).values(
+        mixes=mixes, mixes_counted=max(upto, counted), **values))
+
+
+def _vacuum(tables: str) -> None:
+    """PostgreSQL keeps deleted rows in its pages, readable, until VACUUM clears them; it
+    cannot run inside a transaction, so it gets a connection of its own. It clears what no
+    transaction still running can see; what it leaves, the next mix's VACUUM clears."""
+    engine = db.engine
+    if engine.dialect.name != "postgresql":
+        return
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql(f"VACUUM {tables}")
+    except SQLAlchemyError:
+        logger.exception("VACUUM %s failed; the next mix tries again", tables)

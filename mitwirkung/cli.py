@@ -15,10 +15,11 @@ def register_commands(app: Flask) -> None:
     from .core.mail_cli import mail
     from .demo import demo_command
     from .votes.paper.cli import ballots
-    from .votes.results.cli import results_command
+    from .votes.results.cli import results_command, votes
 
     app.cli.add_command(users)
     app.cli.add_command(mail)
     app.cli.add_command(demo_command)
     app.cli.add_command(results_command)
     app.cli.add_command(ballots)
+    app.cli.add_command(votes)

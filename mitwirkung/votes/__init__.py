@@ -10,6 +10,7 @@ from .casting import views as casting_views  # noqa: E402,F401
 from .paper import check_views as paper_check_views  # noqa: E402,F401
 from .paper import views as paper_views  # noqa: E402,F401
 from .results import api as results_api  # noqa: E402,F401
+from .results import final_views as results_final_views  # noqa: E402,F401
 from .results import views as results_views  # noqa: E402,F401
 from .setup import views as setup_views  # noqa: E402,F401
 

@@ -53,6 +53,7 @@ class VotePhase(LabelledEnum):
 class ResultsVisibility(LabelledEnum):
     LIVE = "live", _l("Live, while the vote is open")
     AFTER_CLOSE = "after_close", _l("Only after the vote has closed")
+    AFTER_FINAL = "after_final", _l("Only once the result is declared final")
 
 
 class BallotChannel(LabelledEnum):
@@ -119,10 +120,15 @@ class Vote(db.Model):
     # which of them their ballots are in the online tallies.
     mixes: Mapped[int] = mapped_column(default=0, server_default="0")
     mixes_counted: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The result declared final, by whom: from then on nothing about the vote changes
+    # (votes/results/final.py).
+    final_at: Mapped[datetime | None]
+    final_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     project = relationship("Project", lazy="joined")
+    final_by = relationship("User", foreign_keys=[final_by_id])
     questions: Mapped[list["Question"]] = relationship(
         back_populates="vote",
         order_by="(Question.position, Question.id)",
@@ -133,6 +139,10 @@ class Vote(db.Model):
     @property
     def status_label(self):
         return VoteStatus.label_of(self.status)
+
+    @property
+    def is_final(self) -> bool:
+        return self.final_at is not None
 
     @property
     def project_public(self) -> bool:

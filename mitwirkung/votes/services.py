@@ -5,13 +5,14 @@ Other features (the project page, uploads) use these; each job of votes/ builds 
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
 from ..core.permissions import can
-from ..core.time import utcnow
+from ..core.time import utc_to_local, utcnow
 from ..extensions import db
 from ..projects.models import Project
 from .models import (
@@ -68,7 +69,20 @@ def results_visible(vote: Vote, user, now=None) -> bool:
     current = phase(vote, now)
     if vote.results_visibility == ResultsVisibility.LIVE:
         return current in (VotePhase.OPEN, VotePhase.CLOSED)
+    if vote.results_visibility == ResultsVisibility.AFTER_FINAL:
+        return vote.is_final
     return current == VotePhase.CLOSED
+
+
+def closing_day(vote: Vote) -> date:
+    """The last local day of the vote: a vote closing at midnight closes on the day before."""
+    return utc_to_local(vote.closes_at - timedelta(microseconds=1)).date()
+
+
+def accepts_paper(vote: Vote, now=None) -> bool:
+    """Paper cards go in while the vote is open, and after its close until its result is
+    declared final: the ballot boxes are emptied after the close."""
+    return phase(vote, now) in (VotePhase.OPEN, VotePhase.CLOSED) and not vote.is_final
 
 
 def has_voted(vote: Vote, user) -> bool:

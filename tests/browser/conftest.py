@@ -75,6 +75,8 @@ def build_app(instance: Path, site_url: str):
             "UPLOAD_DIR": str(instance / "uploads"),
             "SITE_URL": site_url,
             "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+            # Each ballot counts at once, so a flow sees its own vote in the result.
+            "BALLOT_MIX_SIZE": 1,
         }
     )
     with app.app_context():
@@ -120,7 +122,9 @@ def browser():
 def page(browser, live_server):
     """A fresh German-speaking browser context; fails the test on third-party requests and
     on any page with a duplicate id or a label that names no single control."""
-    context = browser.new_context(locale="de-DE", base_url=live_server.url)
+    width = int(os.environ.get("SCREENSHOT_WIDTH", "1280"))  # 375 to look at phones
+    context = browser.new_context(locale="de-DE", base_url=live_server.url,
+                                  viewport={"width": width, "height": 900})
     context.set_default_timeout(15_000)
     context.add_init_script(path=str(FORM_CHECK))
     foreign: list[str] = []

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -31,7 +32,6 @@ from ..models import (
     BatchStatus,
     PaperBatch,
     Vote,
-    VotePhase,
     new_ballot_id,
 )
 from ..results.tally import record_paper_tally
@@ -57,9 +57,30 @@ class BatchError(DomainError):
 
 
 class VoteNotAcceptingPaper(BatchError):
-    """Paper ballots go only into a published vote while it is open."""
+    """Paper ballots go only into a published vote that has opened and whose result is not
+    final yet (services.accepts_paper)."""
 
-    message = _l("Paper ballots can be entered only while the vote is open.")
+    message = _l("Paper ballots can be entered once the vote has opened, and after its close "
+                 "until its result is declared final.")
+
+
+class ResultIsFinal(VoteNotAcceptingPaper):
+    message = _l("The result of this vote is final: no paper ballot can be entered, changed "
+                 "or voided any more.")
+
+
+class CollectedAfterClose(BatchError):
+    """Cards collected after the vote's last day cannot count."""
+
+    message = _l("The vote closes on %(day)s: cards collected after that day cannot count.")
+    field = "collected_on"
+
+    def __init__(self, closing_day: date):
+        super().__init__(closing_day)
+        self.closing_day = closing_day
+
+    def __str__(self) -> str:  # the day as the reader's language writes it
+        return str(self.message) % {"day": format_date(self.closing_day)}
 
 
 class ImportRejected(BatchError):
@@ -135,10 +156,29 @@ def entered_serials(vote: Vote, *, except_ballot: Ballot | None = None) -> froze
     return frozenset(serial.casefold() for serial in db.session.scalars(query))
 
 
-def _require_open_vote(vote: Vote | None) -> Vote:
-    if vote is None or services.phase(vote) != VotePhase.OPEN:
+def require_accepting(vote: Vote | None) -> Vote:
+    """The vote, if it takes paper cards now; else the refusal that says why."""
+    if vote is None:
+        raise VoteNotAcceptingPaper
+    require_not_final(vote)
+    if not services.accepts_paper(vote):
         raise VoteNotAcceptingPaper
     return vote
+
+
+def require_not_final(vote: Vote) -> None:
+    """Refuse if the vote's result is final, as the database says now: reading it takes a
+    share of the lock that declaring it final takes (PostgreSQL), so a change of cards
+    either ends before the declaration or sees it (votes/results/final.py)."""
+    final_at = db.session.scalar(
+        select(Vote.final_at).where(Vote.id == vote.id).with_for_update(read=True))
+    if final_at is not None:
+        raise ResultIsFinal
+
+
+def _check_collected_on(vote: Vote, collected_on: date) -> None:
+    if collected_on > services.closing_day(vote):
+        raise CollectedAfterClose(services.closing_day(vote))
 
 
 def _clean_station(station: str) -> str:
@@ -188,8 +228,9 @@ def import_batch(
 
     All or nothing: any error raises ImportRejected with every error, and nothing is written.
     """
-    vote = _require_open_vote(vote)
+    vote = require_accepting(vote)
     station = _clean_station(station)
+    _check_collected_on(vote, collected_on)
     # First, since the file's serials would all be "already counted" too.
     duplicate = find_duplicate(vote, hashlib.sha256(data).hexdigest())
     if duplicate is not None:
@@ -282,7 +323,8 @@ def closed_status(vote: Vote) -> str:
 
 def open_batch(vote: Vote | None, station: str, collected_on: date, entered_by) -> PaperBatch:
     """Start a batch to type in card by card; it counts once closed."""
-    vote = _require_open_vote(vote)
+    vote = require_accepting(vote)
+    _check_collected_on(vote, collected_on)
     batch = PaperBatch(
         vote_id=vote.id, station=_clean_station(station), collected_on=collected_on,
         source=BatchSource.MANUAL, status=BatchStatus.OPEN,
@@ -299,7 +341,7 @@ def _editable(batch: PaperBatch, status: str) -> Vote:
     if batch.status != status:
         raise BatchClosed
     # Usually already in the session's identity map, so no query.
-    return _require_open_vote(db.session.get(Vote, batch.vote_id))
+    return require_accepting(db.session.get(Vote, batch.vote_id))
 
 
 def _read_card(vote, serial, cells, except_ballot=None) -> PaperCard:
@@ -386,6 +428,7 @@ def void_batch(batch: PaperBatch, actor, reason: str) -> None:
         raise ReasonRequired
     if batch.status == BatchStatus.VOID:
         raise AlreadyVoid
+    require_not_final(db.session.get(Vote, batch.vote_id))
     batch.status = BatchStatus.VOID
     batch.voided_at = utcnow()
     batch.voided_by_id = getattr(actor, "id", None)

@@ -9,7 +9,6 @@ from flask_login import current_user
 from ...core.permissions import require
 from ...extensions import db
 from .. import bp, services
-from ..models import VotePhase
 from . import batches, cards, double_entry
 from . import parse as paper
 from .forms import CheckFileForm, card_form, question_field_name
@@ -62,7 +61,7 @@ def batch_check(slug: str, batch_id: int):
         first_count=batches.batch_size(batch), show_all=show_all,
         cards=double_entry.check_cards_of(batch, None if show_all else RECENT_CARDS),
         check_answers=cards.check_answers,
-        accepting=services.phase(vote) == VotePhase.OPEN,
+        accepting=services.accepts_paper(vote),
         may_check=double_entry.may_check(batch, current_user),
     )
 
@@ -160,7 +159,7 @@ def batch_compare(slug: str, batch_id: int):
     return render_template(
         "votes/batches/compare.html", vote=vote, batch=batch,
         comparison=double_entry.compare(batch),
-        accepting=services.phase(vote) == VotePhase.OPEN,
+        accepting=services.accepts_paper(vote),
         may_check=double_entry.may_check(batch, current_user),
     )
 

@@ -6,12 +6,9 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from ...accounts.models import User
-from ...core.permissions import can
 from ...extensions import db
-from ..cli import vote_or_fail
+from ..cli import staff_or_fail, vote_or_fail
 from ..models import BatchStatus
 from . import batches
 from . import parse as paper
@@ -38,11 +35,7 @@ def import_command(slug: str, file: Path, station: str, collected_on, username: 
     """Import a CSV file of paper ballots as one batch (all or nothing); it counts at once, or
     with the vote's double entry once a second entry agrees."""
     vote = vote_or_fail(slug)
-    user = db.session.scalar(select(User).where(User.username == username))
-    if user is None or not can(user, "manage_projects"):
-        raise click.ClickException(
-            _("no active staff or admin account with username “%(name)s”", name=username)
-        )
+    user = staff_or_fail(username)
     try:
         batch, parsed = batches.import_batch(
             vote, _read_ballot_file(file), station=station, collected_on=collected_on.date(),

@@ -29,7 +29,6 @@ from ...core import audit
 from ...core.enums import LabelledEnum
 from ...core.time import utcnow
 from ...extensions import db
-from .. import services
 from ..models import (
     AnswerKind,
     Ballot,
@@ -38,7 +37,6 @@ from ..models import (
     PaperCardAuthor,
     PaperCheckCard,
     Vote,
-    VotePhase,
 )
 from ..results.tally import record_paper_tally
 from . import batches, cards
@@ -153,10 +151,7 @@ def _require_checking(batch: PaperBatch) -> Vote:
     db.session.refresh(batch, with_for_update={"of": PaperBatch})
     if batch.status != BatchStatus.CHECKING:
         raise NotChecking
-    vote = db.session.get(Vote, batch.vote_id)
-    if services.phase(vote) != VotePhase.OPEN:
-        raise batches.VoteNotAcceptingPaper
-    return vote
+    return batches.require_accepting(db.session.get(Vote, batch.vote_id))
 
 
 def _require_other(batch: PaperBatch, actor) -> None:

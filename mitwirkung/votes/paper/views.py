@@ -10,11 +10,12 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ...core.domain import show_on_form
 from ...core.permissions import require
 from ...core.time import local_today
 from ...extensions import db
 from .. import bp, services
-from ..models import BatchStatus, VotePhase
+from ..models import BatchStatus
 from . import batches, cards
 from . import parse as paper
 from .forms import (
@@ -50,6 +51,11 @@ def unpack_file(text: str) -> bytes:
     return data
 
 
+def _default_day(vote) -> date:
+    """Today, or the vote's last day once that has passed: the box emptied after the close."""
+    return min(local_today(), services.closing_day(vote))
+
+
 def _vote_or_404(slug: str):
     return services.get_vote(slug) or abort(404)
 
@@ -76,7 +82,8 @@ def _render_list(vote, failed: tuple[int, VoidForm] | None = None):
     return render_template(
         "votes/batches/list.html", vote=vote, summaries=summaries, void_forms=void_forms,
         failed_form=failed[1] if failed else None, totals=totals,
-        accepting=services.phase(vote) == VotePhase.OPEN,
+        accepting=services.accepts_paper(vote), phase=services.phase(vote),
+        closing_day=services.closing_day(vote),
     )
 
 
@@ -112,7 +119,7 @@ def batch_import(slug: str):
     vote = _vote_or_404(slug)
     form = ImportForm()
     if not form.is_submitted():
-        form.collected_on.data = local_today()
+        form.collected_on.data = _default_day(vote)
     if form.validate_on_submit():
         data = paper.read_limited(form.file.data)
         file_name = (form.file.data.filename or "")[: batches.FILE_NAME_MAX_LENGTH]
@@ -181,17 +188,16 @@ def batch_new(slug: str):
     vote = _vote_or_404(slug)
     form = BatchForm()
     if not form.is_submitted():
-        form.collected_on.data = local_today()
+        form.collected_on.data = _default_day(vote)
     if form.validate_on_submit():
         try:
             batch = batches.open_batch(
                 vote, form.station.data, form.collected_on.data, current_user
             )
-        except batches.InvalidStation as error:
-            form.station.errors.append(str(error))
         except batches.BatchError as error:
-            flash(str(error), "error")
-            return redirect(url_for(".batch_list", slug=slug))
+            if not show_on_form(form, error):  # the vote takes no cards: say so on the list
+                flash(str(error), "error")
+                return redirect(url_for(".batch_list", slug=slug))
         else:
             db.session.commit()
             return redirect(url_for(".batch_cards", slug=slug, batch_id=batch.id))
@@ -237,7 +243,7 @@ def batch_cards(slug: str, batch_id: int):
         "votes/batches/cards.html", vote=vote, batch=batch, form=form,
         count=batches.batch_size(batch), show_all=show_all,
         cards=batches.cards_of(batch, None if show_all else RECENT_CARDS),
-        card_answers=cards.ballot_answers, accepting=services.phase(vote) == VotePhase.OPEN,
+        card_answers=cards.ballot_answers, accepting=services.accepts_paper(vote),
     )
 
 

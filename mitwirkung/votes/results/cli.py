@@ -8,9 +8,11 @@ from flask_babel import gettext as _
 
 from ...core.csv_export import csv_text
 from ...core.templating import format_share
-from ..cli import vote_or_fail
+from ...extensions import db
+from ..cli import staff_or_fail, vote_or_fail
 from ..models import VotePhase
-from .tally import as_json, result_rows, tally
+from . import final
+from .tally import as_json, final_words, result_rows, tally
 
 
 @click.command("results")
@@ -29,10 +31,34 @@ def results_command(slug: str, output: str) -> None:
         click.echo(_as_text(results))
 
 
+@click.group("votes")
+def votes() -> None:
+    """Design votes."""
+
+
+@votes.command("finalize")
+@click.argument("slug")
+@click.option("--by", "username", required=True,
+              help="Username of the staff member or admin declaring the result final.")
+@with_appcontext
+def finalize_command(slug: str, username: str) -> None:
+    """Declare the result of a closed vote final; nothing about it changes afterwards."""
+    vote = vote_or_fail(slug)
+    user = staff_or_fail(username)
+    try:
+        final.declare_final(vote, user)
+    except final.FinalRefused as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None  # the same words as on the web
+    db.session.commit()
+    click.echo(final_words(tally(vote)))
+
+
 def _as_text(results) -> str:
     online, paper, total = _("online"), _("paper"), _("total")
     lines = [
         f"{results.vote.title} ({results.vote.slug}) - {VotePhase.label_of(results.phase)}",
+        final_words(results),
         f"{_('Ballots')}: {results.online_ballots} {online}, {results.paper_ballots} {paper}, "
         f"{results.total_ballots} {total}",
     ]

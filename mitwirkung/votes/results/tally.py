@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, case, cast, delete, func, insert, select
@@ -83,6 +84,11 @@ class Results:
     online_voters: int = 0
 
     @property
+    def final(self) -> bool:
+        """Declared final by staff (votes/results/final.py); provisional until then."""
+        return self.vote.is_final
+
+    @property
     def total_ballots(self) -> int:
         return self.online_ballots + self.paper_ballots
 
@@ -122,6 +128,7 @@ def as_json(results: Results) -> dict:
     return {
         "vote": results.vote.slug,
         "status": "closed" if results.phase == VotePhase.CLOSED else "open",
+        "final": results.final,
         "ballots": {"online": results.online_ballots, "paper": results.paper_ballots},
         "questions": [
             {
@@ -218,4 +225,15 @@ def result_rows(results: Results) -> list[tuple]:
         rows.append((q.code, blank, "", q.blank.online, q.blank.paper, q.blank.total, None))
         rows.append((q.code, invalid, "", q.invalid.online, q.invalid.paper, q.invalid.total,
                      None))
+    rows.append((str(_("Result")), final_words(results)))
     return rows
+
+
+def final_words(results: Results) -> str:
+    """"provisional result", or "final result, declared on ... by ..." in the locale's words."""
+    vote = results.vote
+    if not vote.is_final:
+        return _("provisional result")
+    by = vote.final_by.username if vote.final_by else _("a deleted account")
+    return _("final result, declared on %(day)s by %(name)s",
+             day=format_datetime(vote.final_at, "short"), name=by)

@@ -3,9 +3,11 @@
 from flask import abort, render_template
 from flask_login import current_user
 
+from ...core.permissions import can
 from .. import bp, services
 from ..casting.mixing import mix_size
-from .tally import Results, tally
+from ..models import VotePhase
+from .tally import Results, final_words, tally
 
 
 def results_or_404(slug: str) -> Results:
@@ -22,5 +24,8 @@ def results_or_404(slug: str) -> Results:
 @bp.route("/votes/<slug>/results")
 def results(slug: str):
     results = results_or_404(slug)
-    return render_template("votes/results.html", vote=results.vote, results=results,
-                           mix_size=mix_size())
+    return render_template(
+        "votes/results.html", vote=results.vote, results=results, mix_size=mix_size(),
+        final_words=final_words,
+        can_declare_final=(can(current_user, "manage_projects") and not results.final
+                           and results.phase == VotePhase.CLOSED))

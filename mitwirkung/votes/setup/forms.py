@@ -28,7 +28,8 @@ from ..models import ResultsVisibility, Vote
 from . import services as setup
 
 VISIBILITY_CHOICES = [SelectChoice(visibility.value, visibility.label) for visibility in
-                      (ResultsVisibility.AFTER_CLOSE, ResultsVisibility.LIVE)]
+                      (ResultsVisibility.AFTER_CLOSE, ResultsVisibility.AFTER_FINAL,
+                       ResultsVisibility.LIVE)]
 YEARS = (2000, 2100)
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 

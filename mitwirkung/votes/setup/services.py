@@ -107,6 +107,12 @@ class InvalidWindow(SetupError):
     field = "closes_at"
 
 
+class VoteFinal(SetupError):
+    """The vote's result is declared final: nothing about the vote changes any more."""
+
+    message = _l("The result of this vote is final: the vote can no longer change.")
+
+
 class AlreadyCounted(SetupError):
     """The vote closed and its online ballots were mixed for the last time (sealed): it
     cannot open again, or a ballot cast then would never be counted."""
@@ -217,6 +223,8 @@ def update_vote(
 ) -> Vote:
     """Change a vote's texts, window and visibility; the slug only while no ballot exists,
     double entry (None: unchanged) only while no paper batch exists."""
+    if vote.is_final:
+        raise VoteFinal()
     slug = slug.strip().lower()
     _check_window(opens_at, closes_at)
     if vote.sealed_at is not None and closes_at > utcnow():
@@ -483,6 +491,8 @@ def _ensure_unlocked(vote: Vote) -> None:
     takes a key-share lock, so no first ballot can slip in between this check and the
     change. (SQLite runs one writer at a time anyway and ignores FOR UPDATE.)"""
     db.session.execute(select(Vote.id).where(Vote.id == vote.id).with_for_update())
+    if vote.is_final:
+        raise VoteFinal()
     if is_locked(vote):
         raise VoteLocked()
 

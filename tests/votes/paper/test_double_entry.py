@@ -318,14 +318,19 @@ def test_a_batch_waiting_for_its_check_can_be_voided_and_its_serials_are_free(
     assert again.status == "checking"
 
 
-def test_nothing_changes_once_the_vote_has_closed(vote, staff, checker):
+def test_checking_goes_on_after_the_close_and_stops_once_the_result_is_final(
+    vote, staff, checker
+):
     batch = import_cards(vote, staff)
-    check(batch, checker)
     vote.closes_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
-    with pytest.raises(batches.VoteNotAcceptingPaper):
+    check(batch, checker)  # the close does not stop the count
+    assert double_entry.compare(batch).agree
+    vote.final_at = utcnow()  # as votes/results/final.py would, were nothing pending
+    db.session.commit()
+    with pytest.raises(batches.ResultIsFinal):
         double_entry.confirm(batch, checker)
-    with pytest.raises(batches.VoteNotAcceptingPaper):
+    with pytest.raises(batches.ResultIsFinal):
         double_entry.add_check_card(batch, "K-9", {}, checker)
     assert double_entry.compare(batch).agree  # reading still works
 

@@ -121,16 +121,17 @@ def test_text_from_the_file_is_escaped(vote, staff_client):
     assert "&lt;b&gt;X-1&lt;/b&gt;" in cards and "<b>X-1" not in cards
 
 
-def test_import_into_a_closed_vote_is_refused(app, staff_client):
+def test_import_into_a_vote_with_a_final_result_is_refused(app, staff_client):
     from datetime import timedelta
 
     from mitwirkung.core.time import utcnow
 
     make_vote(project_factories.project(), slug="pfalztheater",
-              opens_at=utcnow() - timedelta(days=9), closes_at=utcnow() - timedelta(days=1))
+              opens_at=utcnow() - timedelta(days=9), closes_at=utcnow() - timedelta(days=1),
+              final_at=utcnow())
     page = upload(staff_client, WOCHENMARKT).get_data(as_text=True)
-    assert "only while the vote is open" in page
-    assert "only while the vote is open" in staff_client.get(BASE).get_data(as_text=True)
+    assert "The result of this vote is final" in page
+    assert "The result of this vote is final" in staff_client.get(BASE).get_data(as_text=True)
     assert count(PaperBatch) == 0
 
 

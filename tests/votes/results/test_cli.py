@@ -52,8 +52,9 @@ def test_csv_has_a_row_per_option_and_blank_and_invalid(results):
     output = raw.decode()
     rows = list(csv.reader(io.StringIO(output.removeprefix("\ufeff")), delimiter=";"))
     assert rows[0][:3] == ["Frage", "Antwort", "Titel"]
-    body = rows[1:]
+    body, status = rows[1:-1], rows[-1]
     assert len(body) == 3 + 2 + 4 + 2  # entwurf A-C, blank, invalid; name A-D, blank, invalid
+    assert status == ["Ergebnis", "vorläufiges Ergebnis"]
     assert [row[1] for row in body[:5]] == ["A", "B", "C", "leer", "ungültig"]
     assert all("." not in row[6] for row in body), "shares with a decimal comma"
 

@@ -1,0 +1,65 @@
+"""The end of a vote in the browser: staff close it, count the city-hall ballot box after
+the close and declare the result final; a resident sees the provisional, then the final
+result. Every page passes axe-core."""
+
+from datetime import timedelta
+
+from mitwirkung.core.time import utc_to_local, utcnow
+
+from ..projects import factories as project_factories
+from ..votes import factories as vote_factories
+from .a11y import check_page
+from .test_paper_flow import submit
+from .test_staff_pages import log_in
+from .test_vote_flow import tab_to
+
+
+def _open_vote(live_server) -> None:
+    with live_server.app.app_context():
+        project = project_factories.project(title="Stadtbibliothek", slug="stadtbibliothek")
+        vote_factories.make_vote(project, slug="lesegarten", title="Lesegarten",
+                                 opens_at=utcnow() - timedelta(days=5))
+
+
+def test_staff_close_count_the_box_afterwards_and_declare_the_result_final(
+    page, browser, live_server
+):
+    _open_vote(live_server)
+    log_in(page, live_server, "staff")
+    page.goto("/manage/votes/lesegarten")
+    closing = utc_to_local(utcnow() - timedelta(minutes=1))
+    page.fill("[name=closes_at]", closing.strftime("%Y-%m-%dT%H:%M"))
+    submit(page, "main form:has([name=closes_at]) button[type=submit]")
+    assert page.locator(".flash-success").count() == 1, page.locator("main").inner_text()
+
+    resident = browser.new_page(base_url=live_server.url, viewport=page.viewport_size)
+    resident.goto("/votes/lesegarten/results")
+    assert "vorläufiges Ergebnis" in resident.locator("#result-status").inner_text()
+    check_page(resident, "results-provisional")
+
+    page.goto("/manage/votes/lesegarten/batches")
+    assert page.locator("#after-close").is_visible()
+    check_page(page, "paper-batches-after-close")
+    page.get_by_role("link", name="Karten von Hand erfassen").click()
+    assert page.input_value("[name=collected_on]") == closing.date().isoformat()
+    page.fill("[name=station]", "Rathaus, Urne")
+    submit(page)
+    page.keyboard.type("U-001")
+    tab_to(page, "[name=q-entwurf]")
+    page.keyboard.type("b")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    submit(page, "form[action$='/close'] button[type=submit]")
+
+    page.goto("/manage/votes/lesegarten")
+    page.get_by_role("link", name="Ergebnis für endgültig erklären").click()
+    assert "Rathaus, Urne" in page.locator("main").inner_text()
+    check_page(page, "final-result-confirm")
+    submit(page)
+    assert "endgültig" in page.locator(".flash-success").inner_text()
+    check_page(page, "results-final")
+
+    resident.reload()
+    status = resident.locator("#result-status").inner_text()
+    assert "endgültiges Ergebnis, festgestellt am" in status and "staff" in status
+    resident.close()

@@ -58,6 +58,9 @@ def review(slug: str):
     form = BallotForm()
     if not form.validate_on_submit():
         abort(400)
+    if services.has_voted(vote, current_user):  # the review sent again, e.g. from history
+        flash(str(casting.AlreadyVoted()), "error")
+        return redirect(url_for("votes.show", slug=slug))
     try:
         answers = casting.answers_from(request.form, _codes(vote))
         chosen = casting.resolve_answers(vote, answers)
@@ -65,7 +68,7 @@ def review(slug: str):
         return _unreadable_ballot(vote, error)
     return render_template(
         "votes/review.html", vote=vote, form=form, chosen=chosen, answers=answers,
-        field_name=field_name,
+        field_name=field_name, mix_size=mixing.mix_size(),
     )
 
 

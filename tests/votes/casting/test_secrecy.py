@@ -41,7 +41,9 @@ def test_receipt_and_vote_page_never_show_the_choice(app):
     counted = {answer.option_id for answer in db.session.scalars(select(BallotAnswer))}
     entwurf, name = vote.questions
     assert counted == {entwurf.options[2].id, name.options[3].id}  # Grünes Band, Lauterplatz
-    for path in (f"/votes/{vote.slug}/receipt", f"/votes/{vote.slug}", "/account",
-                 "/account/export"):
+    for path in (f"/votes/{vote.slug}/receipt", "/account", "/account/export"):
         html = client.get(path).get_data(as_text=True)
         assert "Grünes Band" not in html and "Lauterplatz" not in html, path
+    # The vote page lists every choice, for everyone alike, and marks none.
+    page = client.get(f"/votes/{vote.slug}").get_data(as_text=True)
+    assert "checked" not in page and page.count("Grünes Band") == page.count("Offene Bühne")

@@ -214,3 +214,23 @@ def test_with_k_1_the_receipt_promises_no_mix(app, vote, voter_client):
     receipt = voter_client.get("/votes/platz/receipt").get_data(as_text=True)
     assert "It is stored without your name." in receipt
     assert "mixed" not in receipt and "database" not in receipt
+
+
+def test_the_review_sent_again_after_voting_says_so_and_offers_no_cast_button(vote, voter_client):
+    in_english(voter_client)
+    voter_client.post("/votes/platz/cast", data={"q-entwurf": "C"})
+    again = voter_client.post("/votes/platz/review", data={"q-entwurf": "A"})
+    assert again.headers["Location"].endswith("/votes/platz")
+    page = voter_client.get("/votes/platz").get_data(as_text=True)
+    assert "You have already voted" in page and "/votes/platz/cast" not in page
+    assert _ballots() == 1
+
+
+def test_visitors_and_voters_read_every_question_and_option(app, vote, voter_client, client):
+    for reader in (client, voter_client):
+        page = reader.get("/votes/platz").get_data(as_text=True)
+        assert "Welcher Entwurf soll umgesetzt werden?" in page
+        assert "Wie soll der Platz heißen?" in page and "Lauterplatz" in page
+    voter_client.post("/votes/platz/cast", data={"q-entwurf": "C"})
+    page = voter_client.get("/votes/platz").get_data(as_text=True)
+    assert "Grünes Band" in page and 'type="radio"' not in page

@@ -5,7 +5,7 @@ import pytest
 from .a11y import check_page
 
 PROJECT_PAGES = ["/projects/pfalztheater", "/projects/stadt-raum-wir", "/pages/datenschutz",
-                 "/confirm", "/does-not-exist"]
+                 "/votes/pfalztheater", "/votes/pfalztheater/card", "/confirm", "/does-not-exist"]
 STAFF_PAGES = ["/manage/projects", "/manage/projects/new", "/account", "/account/delete"]
 ADMIN_PAGES = ["/admin/users", "/admin/audit", "/pages/impressum/edit"]
 

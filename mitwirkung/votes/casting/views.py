@@ -51,6 +51,12 @@ def show(slug: str):
     return _ballot_page(_visible_vote_or_404(slug), selected={})
 
 
+@bp.route("/votes/<slug>/card")
+def paper_card(slug: str):
+    """The paper card to print, with the codes staff type in (votes/paper/)."""
+    return render_template("votes/card.html", vote=_visible_vote_or_404(slug))
+
+
 @bp.route("/votes/<slug>/review", methods=["POST"])
 @login_required
 def review(slug: str):

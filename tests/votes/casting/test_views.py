@@ -234,3 +234,12 @@ def test_visitors_and_voters_read_every_question_and_option(app, vote, voter_cli
     voter_client.post("/votes/platz/cast", data={"q-entwurf": "C"})
     page = voter_client.get("/votes/platz").get_data(as_text=True)
     assert "Grünes Band" in page and 'type="radio"' not in page
+
+
+def test_the_paper_card_lists_every_question_with_its_codes_for_everyone(app, vote, client):
+    page = client.get("/votes/platz/card").get_data(as_text=True)
+    assert "Welcher Entwurf soll umgesetzt werden?" in page and "Lauterplatz" in page
+    assert page.count('class="tick-box"') == 3 + 4
+    assert 'href="/votes/platz/card"' in client.get("/votes/platz").get_data(as_text=True)
+    draft = make_vote(project_factories.project(), slug="entwurf", status="draft")
+    assert client.get(f"/votes/{draft.slug}/card").status_code == 404

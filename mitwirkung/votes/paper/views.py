@@ -51,6 +51,23 @@ def unpack_file(text: str) -> bytes:
     return data
 
 
+def _day_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+ENCODING_NAMES = {"utf-8": "UTF-8", "cp1252": "Windows-1252 (ANSI)"}
+
+
+def file_format(parsed) -> str:
+    """How the file was read, in plain words: "UTF-8, separated by semicolons"."""
+    separated = (_("separated by semicolons") if parsed.delimiter == ";"
+                 else _("separated by commas"))
+    return f"{ENCODING_NAMES.get(parsed.encoding, parsed.encoding)}, {separated}"
+
+
 def _default_day(vote) -> date:
     """Today, or the vote's last day once that has passed: the box emptied after the close."""
     return min(local_today(), services.closing_day(vote))
@@ -109,6 +126,7 @@ def _render_preview(vote, data, parsed, errors, *, file_name, station, collected
         "votes/batches/preview.html", vote=vote, parsed=parsed, errors=errors,
         counts=parsed.counts(), rows=parsed.cards[:PREVIEW_ROWS],
         file_name=file_name, station=station, collected_on=collected_on, confirm=confirm,
+        file_format=file_format(parsed),
     )
 
 
@@ -118,8 +136,9 @@ def batch_import(slug: str):
     """Upload a CSV file and preview it; nothing is stored until the preview is confirmed."""
     vote = _vote_or_404(slug)
     form = ImportForm()
-    if not form.is_submitted():
-        form.collected_on.data = _default_day(vote)
+    if not form.is_submitted():  # "upload a corrected file" keeps station and day
+        form.station.data = request.args.get("station", "")[: batches.STATION_MAX_LENGTH]
+        form.collected_on.data = _day_arg("date") or _default_day(vote)
     if form.validate_on_submit():
         data = paper.read_limited(form.file.data)
         file_name = (form.file.data.filename or "")[: batches.FILE_NAME_MAX_LENGTH]

@@ -254,3 +254,14 @@ def test_paper_ballot_route_permissions(app, clients, vote, staff, citizen, mode
         (PaperBatch.entered_by_id.in_(others)) | (PaperBatch.voided_by_id.in_(others))))
     assert count(PaperBatch.__table__.select().where(PaperBatch.file_sha256.is_not(None))
                  .subquery()) == 1
+
+
+def test_a_corrected_file_keeps_station_and_day_and_the_format_is_said_plainly(
+    vote, staff_client
+):
+    page = upload(staff_client, BROKEN, name="ballots-broken.csv",
+                  station="Wochenmarkt Stiftsplatz").get_data(as_text=True)
+    assert "UTF-8, separated by commas" in page
+    again = re.search(r'href="([^"]*/import\?[^"]*)"', page).group(1).replace("&amp;", "&")
+    form = staff_client.get(again).get_data(as_text=True)
+    assert 'value="Wochenmarkt Stiftsplatz"' in form and 'value="2023-09-02"' in form

@@ -1,5 +1,6 @@
 """No account enumeration by time: a known and an unknown address take the same work, so
-their answers take the same time (medians of 30 interleaved requests within 10 %)."""
+their answers take the same time (medians of 30 interleaved requests within 10 %, in one of
+three tries)."""
 
 import itertools
 import statistics
@@ -15,6 +16,7 @@ from .helpers import REGISTRATION
 
 ROUNDS = 30
 TOLERANCE = 0.10
+ATTEMPTS = 3
 _numbers = itertools.count(1)
 
 
@@ -36,9 +38,16 @@ def medians(known, unknown) -> tuple[float, float]:
     return statistics.median(times[known]), statistics.median(times[unknown])
 
 
-def assert_alike(known: float, unknown: float) -> None:
-    assert abs(known - unknown) <= TOLERANCE * min(known, unknown), (
-        f"known {known * 1000:.2f} ms, unknown {unknown * 1000:.2f} ms")
+def assert_alike(known, unknown) -> None:
+    """The medians agree within TOLERANCE. A busy machine can skew one measurement, so up
+    to ATTEMPTS are taken; a real difference of work shows in every one of them."""
+    seen = []
+    for _attempt in range(ATTEMPTS):
+        known_s, unknown_s = medians(known, unknown)
+        if abs(known_s - unknown_s) <= TOLERANCE * min(known_s, unknown_s):
+            return
+        seen.append(f"known {known_s * 1000:.2f} ms, unknown {unknown_s * 1000:.2f} ms")
+    raise AssertionError("; ".join(seen))
 
 
 def fresh_address() -> str:
@@ -48,10 +57,10 @@ def fresh_address() -> str:
 @pytest.mark.parametrize("path", ["/reset", "/confirm"])
 def test_reset_and_resend_take_as_long_for_a_known_address(client, path):
     known_user = factories.user(confirmed=path == "/reset")
-    assert_alike(*medians(
+    assert_alike(
         lambda: client.post(path, data={"email": known_user.email}),
         lambda: client.post(path, data={"email": fresh_address()}),
-    ))
+    )
 
 
 def test_registration_takes_as_long_for_a_known_address(app, client, monkeypatch):
@@ -65,7 +74,7 @@ def test_registration_takes_as_long_for_a_known_address(app, client, monkeypatch
         return client.post("/register", data=dict(REGISTRATION, username=f"person{n}",
                                                   email=email))
 
-    assert_alike(*medians(lambda: register(taken.email), lambda: register(fresh_address())))
+    assert_alike(lambda: register(taken.email), lambda: register(fresh_address()))
 
 
 def test_an_email_change_takes_as_long_to_a_taken_address(app, citizen):
@@ -76,4 +85,4 @@ def test_an_email_change_takes_as_long_to_a_taken_address(app, citizen):
         return client.post("/account/email", data={"new_email": email,
                                                     "current_password": factories.PASSWORD})
 
-    assert_alike(*medians(lambda: change(taken.email), lambda: change(fresh_address())))
+    assert_alike(lambda: change(taken.email), lambda: change(fresh_address()))

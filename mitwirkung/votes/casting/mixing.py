@@ -104,6 +104,9 @@ def _mix(vote_id: int, final: bool) -> bool:
         return False  # another mix came first
     waiting = _take_inbox(vote_id)
     if not final:
+        if len(waiting) < k:  # the count was read just before another mix committed
+            db.session.rollback()
+            return False
         last += 1
         _insert(vote_id, waiting, last)
         # The newest group waits for the next step, unless groups are single ballots.
@@ -130,8 +133,7 @@ _LOCK_OR_SKIP = _LOCK.with_for_update(key_share=True, skip_locked=True)
 
 def _lock(vote_id: int, wait: bool):
     """Lock the vote against other mixes and read its mixing state and how many ballots
-    wait, all committed by now (None: no such vote,
-    or, unless `wait`, another mix holds the lock). On PostgreSQL the sealing mix takes the
+    wait (None: no such vote, or, unless `wait`, another mix holds the lock). On PostgreSQL the sealing mix takes the
     lock that casts wait for (FOR UPDATE against their FOR KEY SHARE), so a cast still
     running finishes first and a later one finds the vote sealed; the other mixes take one
     that casts pass (FOR NO KEY UPDATE). SQLite runs one write transaction at a time."""

@@ -129,3 +129,13 @@ def test_with_k_1_every_ballot_counts_at_once(vote, app, monkeypatch):
 def test_of_concurrent_casts_only_the_kth_starts_a_mix_until_2k_wait():
     assert [n for n in range(1, 26) if mixing.is_due(n, 10)] == [10, 20, 21, 22, 23, 24, 25]
     assert [n for n in range(1, 4) if mixing.is_due(n, 1)] == [1, 2, 3]
+
+
+def test_a_mix_that_finds_fewer_than_k_takes_none(vote, monkeypatch):
+    """The count read under the lock can be a moment old (PostgreSQL): another mix may have
+    just taken most of the inbox. The mix then writes nothing rather than a small group."""
+    take = mixing._take_inbox
+    with monkeypatch.context() as patched:
+        patched.setattr(mixing, "_take_inbox", lambda vote_id: take(vote_id)[:K - 1])
+        _cast(vote, K)
+    assert (_waiting(vote), _groups(vote)) == (K, [])

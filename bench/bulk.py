@@ -117,6 +117,9 @@ def state(app, slug: str = VOTE_SLUG) -> dict[str, int]:
         "counted_ballots": "SELECT count(*) FROM ballots b JOIN votes v ON v.id = b.vote_id "
                            "WHERE b.vote_id = :v AND b.channel = 'online' "
                            "AND (b.mix IS NULL OR b.mix <= v.mixes_counted)",
+        # The newest group waits for the next mix to be counted (one step late).
+        "newest_group": "SELECT count(*) FROM ballots b JOIN votes v ON v.id = b.vote_id "
+                        "WHERE b.vote_id = :v AND b.mix = v.mixes AND b.mix > v.mixes_counted",
         "paper_ballots": "SELECT count(*) FROM ballots WHERE vote_id = :v AND channel = 'paper'",
         "participations": "SELECT count(*) FROM vote_participations WHERE vote_id = :v",
         "accounts_twice": "SELECT count(*) - count(DISTINCT user_id) FROM vote_participations "

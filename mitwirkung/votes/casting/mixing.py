@@ -135,9 +135,9 @@ def _lock(vote_id: int, wait: bool):
     """Lock the vote against other mixes and read its mixing state and how many ballots
     wait (None: no such vote, or, unless `wait`, another mix holds the lock). On PostgreSQL
     the sealing mix takes the lock that casts wait for (FOR UPDATE against their FOR KEY
-    SHARE), so a cast still
-    running finishes first and a later one finds the vote sealed; the other mixes take one
-    that casts pass (FOR NO KEY UPDATE). SQLite runs one write transaction at a time."""
+    SHARE), so a cast still running finishes first and a later one finds the vote sealed;
+    the other mixes take one that casts pass (FOR NO KEY UPDATE). SQLite runs one write
+    transaction at a time."""
     query = _LOCK
     if db.session.get_bind().dialect.name == "postgresql":
         query = _LOCK_OR_WAIT if wait else _LOCK_OR_SKIP

@@ -167,6 +167,10 @@ def _take_group(vote_id: int, mix: int) -> list[Choices]:
     return list(ballots.values())
 
 
+def _kind(option_id: int | None) -> str:
+    return str(AnswerKind.OPTION if option_id else AnswerKind.BLANK)
+
+
 def _insert(vote_id: int, ballots: list[Choices], mix: int) -> None:
     """Write the ballots in random order under new random ids, as mix number `mix`."""
     secrets.SystemRandom().shuffle(ballots)
@@ -181,7 +185,7 @@ def _insert(vote_id: int, ballots: list[Choices], mix: int) -> None:
     ])
     db.session.execute(BallotAnswer.__table__.insert(), [
         {"ballot_id": ballot_id, "question_id": question_id, "option_id": option_id,
-         "kind": AnswerKind.OPTION if option_id else AnswerKind.BLANK}
+         "kind": _kind(option_id)}
         for ballot_id, choices in zip(ids, ballots, strict=True)
         for question_id, option_id in choices
     ])
@@ -206,16 +210,14 @@ ORDER BY place
 
 
 def _insert_as_arrays(vote_id: int, ids: list[str], ballots: list[Choices], mix: int) -> None:
-    answers = [(ballot_id, question_id, option_id,
-                AnswerKind.OPTION if option_id else AnswerKind.BLANK)
+    answers = [(ballot_id, question_id, option_id, _kind(option_id))
                for ballot_id, choices in zip(ids, ballots, strict=True)
                for question_id, option_id in choices]
     ballot_ids, question_ids, option_ids, kinds = (list(column) for column in zip(*answers,
                                                                                    strict=True))
     db.session.execute(_INSERT_AS_ARRAYS, {
         "vote_id": vote_id, "mix": mix, "ids": ids, "ballot_ids": ballot_ids,
-        "question_ids": question_ids, "option_ids": option_ids,
-        "kinds": [str(kind) for kind in kinds]})
+        "question_ids": question_ids, "option_ids": option_ids, "kinds": kinds})
 
 
 _COUNT = text(f"""

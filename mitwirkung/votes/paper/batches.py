@@ -177,8 +177,9 @@ def require_not_final(vote: Vote) -> None:
 
 
 def _check_collected_on(vote: Vote, collected_on: date) -> None:
-    if collected_on > services.closing_day(vote):
-        raise CollectedAfterClose(services.closing_day(vote))
+    last_day = services.closing_day(vote)
+    if collected_on > last_day:
+        raise CollectedAfterClose(last_day)
 
 
 def _clean_station(station: str) -> str:

@@ -46,6 +46,11 @@ class BatchesPending(FinalRefused):
 PENDING = (BatchStatus.OPEN, BatchStatus.CHECKING)
 
 
+def may_declare(vote: Vote) -> bool:
+    """Whether the page that declares the result final has something to offer now."""
+    return phase(vote) == VotePhase.CLOSED and not vote.is_final
+
+
 def pending_batches(results: Results) -> list:
     """The batches that keep the result from being final."""
     return [item for item in results.batches if item.batch.status in PENDING]

@@ -6,7 +6,7 @@ from flask_login import current_user
 from ...core.permissions import can
 from .. import bp, services
 from ..casting.mixing import mix_size
-from ..models import VotePhase
+from . import final
 from .tally import Results, final_words, tally
 
 
@@ -27,5 +27,4 @@ def results(slug: str):
     return render_template(
         "votes/results.html", vote=results.vote, results=results, mix_size=mix_size(),
         final_words=final_words,
-        can_declare_final=(can(current_user, "manage_projects") and not results.final
-                           and results.phase == VotePhase.CLOSED))
+        can_declare_final=can(current_user, "manage_projects") and final.may_declare(results.vote))

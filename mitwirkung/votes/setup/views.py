@@ -15,6 +15,7 @@ from ...projects.models import Project
 from ...projects.services import all_projects
 from .. import bp, services
 from ..models import Option, Question, Vote
+from ..results import final
 from . import services as setup
 from .forms import NewVoteForm, OptionForm, QuestionForm, VoteForm
 
@@ -111,6 +112,7 @@ def manage(slug: str):
         double_entry_locked=double_entry_locked,
         phase=services.phase(vote),
         problems=setup.readiness_problems(vote),
+        declarable=final.may_declare(vote),
     )
 
 

@@ -8,6 +8,7 @@ bp = Blueprint("votes", __name__)
 from . import services  # noqa: E402
 from .casting import views as casting_views  # noqa: E402,F401
 from .paper import check_views as paper_check_views  # noqa: E402,F401
+from .paper import tally_views as paper_tally_views  # noqa: E402,F401
 from .paper import views as paper_views  # noqa: E402,F401
 from .results import api as results_api  # noqa: E402,F401
 from .results import final_views as results_final_views  # noqa: E402,F401

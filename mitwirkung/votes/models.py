@@ -78,6 +78,15 @@ class BatchStatus(LabelledEnum):
 class BatchSource(LabelledEnum):
     MANUAL = "manual", _l("typed in")
     CSV = "csv", _l("CSV file")
+    # Only the totals of a box counted by hand (votes/paper/tally_sheets.py).
+    TALLY = "tally", _l("tally sheet")
+
+
+class TallyEntry(LabelledEnum):
+    """Which entry of a tally sheet: the first, or the check entry of double entry."""
+
+    FIRST = "first", _l("first entry")
+    CHECK = "check", _l("check entry")
 
 
 def new_box_version() -> str:
@@ -248,6 +257,8 @@ class PaperBatch(db.Model):
     voided_at: Mapped[datetime | None]
     voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     void_reason: Mapped[str] = mapped_column(Text, default="")
+    # How many cards the station said the stack holds, if it said: checked when it closes.
+    expected_cards: Mapped[int | None]
 
     entered_by = relationship("User", foreign_keys=[entered_by_id], lazy="joined")
 
@@ -258,6 +269,10 @@ class PaperBatch(db.Model):
     @property
     def source_label(self):
         return BatchSource.label_of(self.source)
+
+    @property
+    def is_tally(self) -> bool:
+        return self.source == BatchSource.TALLY
 
 
 class PaperCheckCard(db.Model):
@@ -276,6 +291,26 @@ class PaperCheckCard(db.Model):
     answers: Mapped[dict] = mapped_column(JSON)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PaperTallySheet(db.Model):
+    """The totals of a tally sheet (a batch whose source is 'tally'), as one person typed
+    them: its first entry, and with double entry a check entry by someone else. The batch
+    counts the first entry's totals once both agree (votes/paper/tally_sheets.py)."""
+
+    __tablename__ = "paper_tally_sheets"
+    __table_args__ = (CheckConstraint(TallyEntry.check("entry"), name="entry"),)
+
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("paper_batches.id", ondelete="CASCADE"), primary_key=True
+    )
+    entry: Mapped[str] = mapped_column(String(8), primary_key=True)
+    cards: Mapped[int]
+    # Question code -> {option code, "blank" or "invalid" -> count}; the codes are fixed
+    # once the vote has ballots, which it has from its first paper batch on.
+    counts: Mapped[dict] = mapped_column(JSON)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    entered_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class PaperCardAuthor(db.Model):

@@ -17,7 +17,10 @@ from ..extensions import db
 from ..projects.models import Project
 from .models import (
     Ballot,
+    BatchSource,
+    BatchStatus,
     Option,
+    PaperBatch,
     Participation,
     Question,
     ResultsVisibility,
@@ -96,10 +99,13 @@ def has_voted(vote: Vote, user) -> bool:
 
 def ballots_exist(vote: Vote) -> bool:
     """Once a ballot exists, questions and options are locked; an online ballot exists from
-    its cast on, as a participation, long before a mix makes it a ballot row."""
+    its cast on, as a participation, long before a mix makes it a ballot row; a tally sheet
+    holds its totals by question and option code, and has no ballot rows at all."""
     return bool(db.session.scalar(select(
         exists().where(Ballot.vote_id == vote.id)
         | exists().where(Participation.vote_id == vote.id)
+        | exists().where(PaperBatch.vote_id == vote.id, PaperBatch.source == BatchSource.TALLY,
+                         PaperBatch.status != BatchStatus.VOID)
     )))
 
 

@@ -10,10 +10,10 @@ index on (vote, serial) among non-voided ballots decides between concurrent entr
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -34,7 +34,7 @@ from ..models import (
     Vote,
     new_ballot_id,
 )
-from ..results.tally import record_paper_tally
+from ..results.tally import BatchResult, batch_results, record_paper_tally
 from . import cards
 from .cards import question_specs
 from .parse import (
@@ -136,10 +136,26 @@ class InvalidStation(BatchError):
     field = "station"
 
 
-@dataclass
-class BatchSummary:
-    batch: PaperBatch
-    ballots: int
+class StationDayTaken(BatchError):
+    """The station's cards of that day are already entered the other way (or as a sheet)."""
+
+    field = "station"
+
+    def __init__(self, other: PaperBatch):
+        super().__init__(other)
+        self.other = other
+
+    def __str__(self) -> str:
+        day = format_date(self.other.collected_on)
+        if self.other.is_tally:
+            return _("%(station)s already has a tally sheet for %(day)s (batch %(id)s). A "
+                     "station's cards of one day are entered either card by card or as one "
+                     "tally sheet; void that sheet first to enter them again.",
+                     station=self.other.station, day=day, id=self.other.id)
+        return _("The cards of %(station)s from %(day)s are already entered card by card "
+                 "(batch %(id)s). A station's cards of one day are entered either card by "
+                 "card or as one tally sheet, not both.",
+                 station=self.other.station, day=day, id=self.other.id)
 
 
 def entered_serials(vote: Vote, *, except_ballot: Ballot | None = None) -> frozenset[str]:
@@ -176,17 +192,35 @@ def require_not_final(vote: Vote) -> None:
         raise ResultIsFinal
 
 
-def _check_collected_on(vote: Vote, collected_on: date) -> None:
+def check_collected_on(vote: Vote, collected_on: date) -> None:
     last_day = services.closing_day(vote)
     if collected_on > last_day:
         raise CollectedAfterClose(last_day)
 
 
-def _clean_station(station: str) -> str:
+def clean_station(station: str) -> str:
     station = " ".join((station or "").split())
     if not station or len(station) > STATION_MAX_LENGTH:
         raise InvalidStation
     return station
+
+
+def require_station_day_free(vote: Vote, station: str, collected_on: date, *,
+                             tally: bool) -> None:
+    """Refuse a new batch of `station` and day that would count its cards twice: a tally
+    sheet beside any batch, a batch of cards beside a tally sheet. Station names compare
+    ignoring case and repeated spaces. Locks the vote's row (PostgreSQL; SQLite writes one
+    at a time), so two new batches of one vote never both pass this check."""
+    db.session.execute(select(Vote.id).where(Vote.id == vote.id)
+                       .with_for_update(key_share=True))
+    key = " ".join(station.split()).casefold()
+    others = db.session.scalars(select(PaperBatch).where(
+        PaperBatch.vote_id == vote.id, PaperBatch.collected_on == collected_on,
+        PaperBatch.status != BatchStatus.VOID,
+    ))
+    for other in others:
+        if " ".join(other.station.split()).casefold() == key and (tally or other.is_tally):
+            raise StationDayTaken(other)
 
 
 def _id_map(vote: Vote) -> dict[str, tuple[int, dict[str, int]]]:
@@ -230,8 +264,9 @@ def import_batch(
     All or nothing: any error raises ImportRejected with every error, and nothing is written.
     """
     vote = require_accepting(vote)
-    station = _clean_station(station)
-    _check_collected_on(vote, collected_on)
+    station = clean_station(station)
+    check_collected_on(vote, collected_on)
+    require_station_day_free(vote, station, collected_on, tally=False)
     # First, since the file's serials would all be "already counted" too.
     duplicate = find_duplicate(vote, hashlib.sha256(data).hexdigest())
     if duplicate is not None:
@@ -325,9 +360,11 @@ def closed_status(vote: Vote) -> str:
 def open_batch(vote: Vote | None, station: str, collected_on: date, entered_by) -> PaperBatch:
     """Start a batch to type in card by card; it counts once closed."""
     vote = require_accepting(vote)
-    _check_collected_on(vote, collected_on)
+    check_collected_on(vote, collected_on)
+    station = clean_station(station)
+    require_station_day_free(vote, station, collected_on, tally=False)
     batch = PaperBatch(
-        vote_id=vote.id, station=_clean_station(station), collected_on=collected_on,
+        vote_id=vote.id, station=station, collected_on=collected_on,
         source=BatchSource.MANUAL, status=BatchStatus.OPEN,
         entered_by_id=getattr(entered_by, "id", None),
     )
@@ -448,21 +485,9 @@ def batch_size(batch: PaperBatch) -> int:
     return db.session.scalar(select(func.count()).where(Ballot.batch_id == batch.id)) or 0
 
 
-def batch_summaries(vote: Vote) -> list[BatchSummary]:
+def batch_summaries(vote: Vote) -> list[BatchResult]:
     """Every batch of the vote with its number of cards, in the order collected."""
-    sizes = (
-        select(Ballot.batch_id, func.count().label("n"))
-        .where(Ballot.vote_id == vote.id, Ballot.batch_id.is_not(None))
-        .group_by(Ballot.batch_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(PaperBatch, func.coalesce(sizes.c.n, 0))
-        .outerjoin(sizes, sizes.c.batch_id == PaperBatch.id)
-        .where(PaperBatch.vote_id == vote.id)
-        .order_by(PaperBatch.collected_on, PaperBatch.id)
-    ).unique()
-    return [BatchSummary(batch, n) for batch, n in rows]
+    return batch_results(vote)
 
 
 def get_batch(vote: Vote, batch_id: int) -> PaperBatch | None:

@@ -63,6 +63,13 @@ class NotChecking(BatchError):
     message = _l("This batch is not awaiting a check entry.")
 
 
+class TallySheetChecked(BatchError):
+    """A tally sheet has no cards: its check entry is its figures (tally_sheets.py)."""
+
+    message = _l("This batch is a tally sheet: its check entry is made on the sheet's own "
+                 "page.")
+
+
 class SameStaffMember(BatchError):
     """Whoever entered the batch can neither make its check entry nor confirm it."""
 
@@ -149,6 +156,8 @@ def _require_checking(batch: PaperBatch) -> Vote:
     correction and a confirmation of the same batch never overlap.
     """
     db.session.refresh(batch, with_for_update={"of": PaperBatch})
+    if batch.is_tally:
+        raise TallySheetChecked
     if batch.status != BatchStatus.CHECKING:
         raise NotChecking
     return batches.require_accepting(db.session.get(Vote, batch.vote_id))

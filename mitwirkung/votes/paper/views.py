@@ -250,6 +250,8 @@ def batch_cards(slug: str, batch_id: int):
     """One card per screen: type it, press Enter, the next empty card follows."""
     vote = _vote_or_404(slug)
     batch = _batch_or_404(vote, batch_id)
+    if batch.is_tally:  # no cards: its figures are on its own page
+        return redirect(url_for(".tally_sheet", slug=slug, batch_id=batch.id))
     form = card_form(vote)
     if form.validate_on_submit():
         try:

@@ -55,19 +55,20 @@ def finalize_command(slug: str, username: str) -> None:
 
 
 def _as_text(results) -> str:
-    online, paper, total = _("online"), _("paper"), _("total")
+    online, paper, sheet, total = _("online"), _("paper"), _("tally sheet"), _("total")
     lines = [
         f"{results.vote.title} ({results.vote.slug}) - {VotePhase.label_of(results.phase)}",
         final_words(results),
         f"{_('Ballots')}: {results.online_ballots} {online}, {results.paper_ballots} {paper}, "
-        f"{results.total_ballots} {total}",
+        f"{results.tally_ballots} {sheet}, {results.total_ballots} {total}",
     ]
     for question in results.questions:
         lines += ["", f"{question.title} [{question.code}]"]
         for option in question.options:
             lines.append(
                 f"  {option.code:3} {option.title[:32]:32} {option.count.online:>8} {online} "
-                f"{option.count.paper:>6} {paper} {option.count.total:>8} {total} "
+                f"{option.count.paper:>6} {paper} {option.count.tally:>6} {sheet} "
+                f"{option.count.total:>8} {total} "
                 f"{format_share(option.percent):>7}"
             )
         lines.append(f"  {_('blank')} {question.blank.total}, "

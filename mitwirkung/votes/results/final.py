@@ -81,4 +81,4 @@ def declare_final(vote: Vote, actor) -> None:
     vote.final_by_id = getattr(actor, "id", None)
     db.session.flush()
     audit.record(actor, "vote.final", vote, online=results.online_ballots,
-                 paper=results.paper_ballots)
+                 paper=results.paper_ballots, tally=results.tally_ballots)

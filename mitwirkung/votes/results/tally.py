@@ -14,11 +14,14 @@ from ..models import (
     AnswerKind,
     Ballot,
     BallotAnswer,
+    BatchSource,
     BatchStatus,
     InboxBallot,
     OnlineTally,
     PaperBatch,
     PaperTally,
+    PaperTallySheet,
+    TallyEntry,
     Vote,
     VotePhase,
 )
@@ -28,11 +31,12 @@ from ..services import phase
 @dataclass
 class ChoiceCount:
     online: int = 0
-    paper: int = 0
+    paper: int = 0  # per-card batches
+    tally: int = 0  # tally sheets
 
     @property
     def total(self) -> int:
-        return self.online + self.paper
+        return self.online + self.paper + self.tally
 
 
 @dataclass
@@ -69,7 +73,7 @@ class QuestionResult:
 @dataclass
 class BatchResult:
     batch: PaperBatch
-    ballots: int
+    ballots: int  # its cards; a tally sheet's number of cards
 
 
 @dataclass
@@ -78,6 +82,7 @@ class Results:
     phase: str
     online_ballots: int
     paper_ballots: int
+    tally_ballots: int
     questions: list[QuestionResult]
     batches: list[BatchResult] = field(default_factory=list)
     # Online ballots cast but not counted yet: in the inbox or in the newest mix.
@@ -94,7 +99,7 @@ class Results:
 
     @property
     def total_ballots(self) -> int:
-        return self.online_ballots + self.paper_ballots
+        return self.online_ballots + self.paper_ballots + self.tally_ballots
 
 
 def tally(vote: Vote) -> Results:
@@ -102,12 +107,13 @@ def tally(vote: Vote) -> Results:
     has closed is sealed first, so its result holds every online ballot cast."""
     seal_if_closed(vote)
     online = _online_counts(vote)
-    paper = _paper_counts(vote)
-    batches = _batches(vote)
+    paper, sheets = _paper_counts(vote)
+    batches = batch_results(vote)
     questions = []
     for question in vote.questions:
         def count(key, q=question.id):
-            return ChoiceCount(online[q].get(key, 0), paper[q].get(key, 0))
+            return ChoiceCount(online[q].get(key, 0), paper[q].get(key, 0),
+                               sheets[q].get(key, 0))
 
         counts = [(option, count(str(option.id))) for option in question.options]
         valid = sum(c.total for _option, c in counts)
@@ -121,9 +127,11 @@ def tally(vote: Vote) -> Results:
         ))
     first = vote.questions[0].id if vote.questions else None
     online_ballots = sum(online[first].values()) if first else 0
-    paper_ballots = sum(b.ballots for b in batches if b.batch.status == BatchStatus.COUNTED)
-    return Results(vote, phase(vote), online_ballots, paper_ballots, questions, batches,
-                   _online_waiting(vote))
+    counted = [b for b in batches if b.batch.status == BatchStatus.COUNTED]
+    paper_ballots = sum(b.ballots for b in counted if not b.batch.is_tally)
+    tally_ballots = sum(b.ballots for b in counted if b.batch.is_tally)
+    return Results(vote, phase(vote), online_ballots, paper_ballots, tally_ballots, questions,
+                   batches, _online_waiting(vote))
 
 
 def _online_waiting(vote: Vote) -> int:
@@ -142,7 +150,8 @@ def as_json(results: Results) -> dict:
         "vote": results.vote.slug,
         "status": "closed" if results.phase == VotePhase.CLOSED else "open",
         "final": results.final,
-        "ballots": {"online": results.online_ballots, "paper": results.paper_ballots},
+        "ballots": {"online": results.online_ballots, "paper": results.paper_ballots,
+                    "tally": results.tally_ballots},
         "questions": [
             {
                 "code": q.code,
@@ -151,7 +160,7 @@ def as_json(results: Results) -> dict:
                 "invalid": q.invalid.total,
                 "options": [
                     {"code": o.code, "title": o.title, "online": o.count.online,
-                     "paper": o.count.paper, "total": o.count.total}
+                     "paper": o.count.paper, "tally": o.count.tally, "total": o.count.total}
                     for o in q.options
                 ],
             }
@@ -175,18 +184,21 @@ def _online_counts(vote: Vote) -> dict[int, dict[str, int]]:
     return counts
 
 
-def _paper_counts(vote: Vote) -> dict[int, dict[str, int]]:
-    """Totals of the counted batches, from their tallies (see record_paper_tally)."""
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
+def _paper_counts(vote: Vote) -> tuple[dict[int, dict[str, int]], dict[int, dict[str, int]]]:
+    """Totals of the counted batches of cards, and of the counted tally sheets, from their
+    tallies (see record_paper_tally and paper/tally_sheets.py)."""
+    cards: dict[int, dict[str, int]] = defaultdict(dict)
+    sheets: dict[int, dict[str, int]] = defaultdict(dict)
+    is_tally = PaperBatch.source == BatchSource.TALLY
     rows = db.session.execute(
-        select(PaperTally.question_id, PaperTally.choice, func.sum(PaperTally.count))
+        select(is_tally, PaperTally.question_id, PaperTally.choice, func.sum(PaperTally.count))
         .join(PaperBatch, PaperBatch.id == PaperTally.batch_id)
         .where(PaperBatch.vote_id == vote.id, PaperBatch.status == BatchStatus.COUNTED)
-        .group_by(PaperTally.question_id, PaperTally.choice)
+        .group_by(is_tally, PaperTally.question_id, PaperTally.choice)
     )
-    for question_id, choice, n in rows:
-        counts[question_id][choice] = int(n)
-    return counts
+    for tally_sheet, question_id, choice, n in rows:
+        (sheets if tally_sheet else cards)[question_id][choice] = int(n)
+    return cards, sheets
 
 
 def record_paper_tally(batch: PaperBatch) -> None:
@@ -207,12 +219,18 @@ def record_paper_tally(batch: PaperBatch) -> None:
         ])
 
 
-def _batches(vote: Vote) -> list[BatchResult]:
+def batch_results(vote: Vote) -> list[BatchResult]:
+    """Every batch with its number of cards: counted ballots, or a tally sheet's figure."""
     sizes = dict(db.session.execute(
         select(Ballot.batch_id, func.count())
         .join(PaperBatch, PaperBatch.id == Ballot.batch_id)
         .where(PaperBatch.vote_id == vote.id)
         .group_by(Ballot.batch_id)
+        .union_all(
+            select(PaperTallySheet.batch_id, PaperTallySheet.cards)
+            .join(PaperBatch, PaperBatch.id == PaperTallySheet.batch_id)
+            .where(PaperBatch.vote_id == vote.id, PaperTallySheet.entry == TallyEntry.FIRST)
+        )
     ).all())
     batches = db.session.scalars(
         select(PaperBatch)
@@ -223,7 +241,7 @@ def _batches(vote: Vote) -> list[BatchResult]:
 
 
 RESULT_COLUMNS = (_l("Question"), _l("Option"), _l("Title"), _l("online"), _l("paper"),
-                  _l("total"), _l("Share (%)"))
+                  _l("tally sheet"), _l("total"), _l("Share (%)"))
 
 
 def result_rows(results: Results) -> list[tuple]:
@@ -233,13 +251,15 @@ def result_rows(results: Results) -> list[tuple]:
     blank, invalid = _("blank"), _("invalid")
     for q in results.questions:
         for o in q.options:
-            rows.append((q.code, o.code, o.title, o.count.online, o.count.paper, o.count.total,
-                         o.percent))
-        rows.append((q.code, blank, "", q.blank.online, q.blank.paper, q.blank.total, None))
-        rows.append((q.code, invalid, "", q.invalid.online, q.invalid.paper, q.invalid.total,
-                     None))
+            rows.append((q.code, o.code, o.title, *_split(o.count), o.percent))
+        rows.append((q.code, blank, "", *_split(q.blank), None))
+        rows.append((q.code, invalid, "", *_split(q.invalid), None))
     rows.append((str(_("Result")), final_words(results)))
     return rows
+
+
+def _split(count: ChoiceCount) -> tuple[int, int, int, int]:
+    return count.online, count.paper, count.tally, count.total
 
 
 def final_words(results: Results) -> str:

@@ -139,9 +139,9 @@ def test_json_matches_the_contract(vote):
         cast(vote, factories.user(), {"entwurf": choice, "name": "B"})
     data = as_json(tally(vote))
     assert data["vote"] == vote.slug and data["status"] == "open"
-    assert data["ballots"] == {"online": 3, "paper": 0}
+    assert data["ballots"] == {"online": 3, "paper": 0, "tally": 0}
     entwurf = data["questions"][0]
     assert entwurf["code"] == "entwurf" and entwurf["blank"] == 0 and entwurf["invalid"] == 0
     assert entwurf["options"][0] == {
-        "code": "A", "title": "Offene Bühne", "online": 2, "paper": 0, "total": 2,
+        "code": "A", "title": "Offene Bühne", "online": 2, "paper": 0, "tally": 0, "total": 2,
     }

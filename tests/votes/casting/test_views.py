@@ -123,14 +123,14 @@ def test_results_page_json_and_csv(vote, voter_client, client):
     html = client.get("/votes/platz/results").get_data(as_text=True)
     assert "<svg" in html and "<table>" in html and "Verschlungene Wege" in html
     data = json.loads(client.get("/api/votes/platz/results").data)
-    assert data["ballots"] == {"online": 1, "paper": 0}
+    assert data["ballots"] == {"online": 1, "paper": 0, "tally": 0}
     csv = client.get("/votes/platz/results.csv")
     assert csv.headers["Content-Disposition"].startswith("attachment")
     assert "no-store" in csv.headers["Cache-Control"]
     text = csv.get_data(as_text=True)
-    assert text.startswith("\ufeffFrage;Antwort;Titel;online;Papier;gesamt;Anteil (%)\r\n")
-    assert "entwurf;B;Verschlungene Wege;1;0;1;100\r\n" in text
-    assert "entwurf;leer;;0;0;0;\r\n" in text and "name;ungültig;;0;0;0;\r\n" in text
+    assert text.startswith("\ufeffFrage;Antwort;Titel;online;Papier;Strichliste;gesamt;Anteil (%)\r\n")
+    assert "entwurf;B;Verschlungene Wege;1;0;0;1;100\r\n" in text
+    assert "entwurf;leer;;0;0;0;0;\r\n" in text and "name;ungültig;;0;0;0;0;\r\n" in text
 
 
 def test_result_csv_neutralises_a_formula_in_an_option_title(vote, voter_client, client):
@@ -140,7 +140,7 @@ def test_result_csv_neutralises_a_formula_in_an_option_title(vote, voter_client,
     db.session.commit()
     voter_client.post("/votes/platz/cast", data={"q-entwurf": "B"})
     text = client.get("/votes/platz/results.csv").get_data(as_text=True)
-    assert "entwurf;B;'=1+1;1;0;1;100\r\n" in text and "\x00" not in text and "\x01" not in text
+    assert "entwurf;B;'=1+1;1;0;0;1;100\r\n" in text and "\x00" not in text and "\x01" not in text
 
 
 VOTE_ROUTES = [

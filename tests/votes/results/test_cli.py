@@ -37,11 +37,11 @@ def results(app, staff):
 def test_json_follows_the_contract(results):
     output = json.loads(results("pfalztheater", "--format", "json").stdout)
     assert output["vote"] == "pfalztheater" and output["status"] == "open"
-    assert output["ballots"] == {"online": 2, "paper": 120}
+    assert output["ballots"] == {"online": 2, "paper": 120, "tally": 0}
     entwurf = output["questions"][0]
     assert set(entwurf) == {"code", "title", "blank", "invalid", "options"}
     b = next(option for option in entwurf["options"] if option["code"] == "B")
-    assert b["online"] == 2 and b["total"] == b["online"] + b["paper"]
+    assert b["online"] == 2 and b["total"] == b["online"] + b["paper"] + b["tally"]
     assert sum(o["total"] for o in entwurf["options"]) + entwurf["blank"] + entwurf[
         "invalid"] == 122
 
@@ -56,12 +56,12 @@ def test_csv_has_a_row_per_option_and_blank_and_invalid(results):
     assert len(body) == 3 + 2 + 4 + 2  # entwurf A-C, blank, invalid; name A-D, blank, invalid
     assert status == ["Ergebnis", "vorläufiges Ergebnis"]
     assert [row[1] for row in body[:5]] == ["A", "B", "C", "leer", "ungültig"]
-    assert all("." not in row[6] for row in body), "shares with a decimal comma"
+    assert all("." not in row[7] for row in body), "shares with a decimal comma"
 
 
 def test_text_is_in_german_with_the_split(results):
     text = results("pfalztheater").stdout
-    assert "Stimmzettel: 2 online, 120 Papier, 122 gesamt" in text
+    assert "Stimmzettel: 2 online, 120 Papier, 0 Strichliste, 122 gesamt" in text
     assert "Verschlungene Wege" in text and "leer" in text and "ungültig" in text
     assert re.search(r"\b\d+,\d\u00a0%", text), "shares with a decimal comma"
 

@@ -98,7 +98,8 @@ def test_the_declaration_is_audited_and_then_nothing_changes(closed, staff):
     final.declare_final(closed, staff)
     db.session.commit()
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "vote.final"))
-    assert entry.actor_id == staff.id and entry.details == {"online": cast_before, "paper": 120}
+    assert entry.actor_id == staff.id and entry.details == {"online": cast_before, "paper": 120,
+                                                              "tally": 0}
     with pytest.raises(final.AlreadyFinal):
         final.declare_final(closed, staff)
     with pytest.raises(batches.ResultIsFinal):

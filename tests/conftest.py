@@ -184,6 +184,31 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture
+def count_queries(app):
+    """count_queries(client, url) -> the number of SQL statements one GET of `url` runs
+    (asserting it answers 200): pages must run a small, fixed number."""
+    from sqlalchemy import event
+
+    def count(client, url: str) -> int:
+        statements = []
+        with app.app_context():
+            engine = db.engine
+
+        def note(*_args):
+            statements.append(1)
+
+        event.listen(engine, "before_cursor_execute", note)
+        try:
+            response = client.get(url)
+            assert response.status_code == 200, url
+        finally:
+            event.remove(engine, "before_cursor_execute", note)
+        return len(statements)
+
+    return count
+
+
 def signed_in_client(app, user):
     client = app.test_client()
     with client.session_transaction() as session:

@@ -9,7 +9,8 @@ from datetime import date
 
 from mitwirkung.core import uploads
 from mitwirkung.extensions import db
-from mitwirkung.votes.paper import batches, double_entry
+from mitwirkung.votes.paper import batches, double_entry, tally_sheets
+from mitwirkung.votes.paper.tally_sheets import SheetFigures
 
 from . import factories
 from .projects import factories as project_factories
@@ -32,7 +33,8 @@ class World:
 
 def build_world(staff) -> World:
     """A published project with a phase, a document and an image; an open vote with double
-    entry, a counted-to-be batch awaiting its check entry and an open batch with a card."""
+    entry, a counted-to-be batch awaiting its check entry, an open batch with a card and a
+    tally sheet awaiting its check entry."""
     image = uploads.save_image(io.BytesIO(project_factories.image_bytes()))
     project = project_factories.project(phases=[(-5, 5)], slug="welt", image=image,
                                         image_alt="Ein Bild")
@@ -46,12 +48,16 @@ def build_world(staff) -> World:
                                              other)
     open_batch = batches.open_batch(vote, "Rathaus", date.today(), staff)
     card = batches.add_card(open_batch, "W-2", {"entwurf": "B", "name": ""})
+    sheet = tally_sheets.enter_sheet(vote, station="Bibliothek", collected_on=date.today(),
+                                     figures=SheetFigures(1, {"entwurf": {"options": {"A": 1}},
+                                                              "name": {"blank": 1}}),
+                                     entered_by=staff)
     db.session.commit()
     question = vote.questions[0]
     values = {
         "project_id": project.id, "phase_id": project.phases[0].id, "document_id": document.id,
         "question_id": question.id, "option_id": question.options[0].id,
-        "batch_id": (open_batch.id, checking.id), "ballot_id": card.id,
+        "batch_id": (open_batch.id, checking.id, sheet.id), "ballot_id": card.id,
         "card_id": check_card.id, "user_id": factories.user().id, "token": "x",
         "name": project.image, "filename": "css/site.css",
     }

@@ -47,7 +47,7 @@ def create_demo_vote(project, staff_user) -> Vote:
     vote = Vote(
         project_id=project.id,
         slug="pfalztheater",
-        title="Abstimmung: Entwurf und Name für den Platz vor dem Pfalztheater",
+        title="Entwurf und Name für den Platz vor dem Pfalztheater",
         description=DESCRIPTION,
         opens_at=now - timedelta(days=30),
         closes_at=now + timedelta(days=40),

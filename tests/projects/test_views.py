@@ -5,7 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from mitwirkung.core.models import AuditEntry
 from mitwirkung.core.time import local_today
@@ -302,21 +302,9 @@ def test_home_page_groups_running_upcoming_and_finished(client):
     assert finished < html.index("Ist vorbei")
 
 
-def test_pages_run_a_fixed_number_of_queries(app, client):
+def test_pages_run_a_fixed_number_of_queries(app, client, count_queries):
     def queries(url: str) -> int:
-        statements = []
-        with app.app_context():
-            engine = db.engine
-
-        def count(*_args):
-            statements.append(1)
-
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            assert client.get(url).status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
-        return len(statements)
+        return count_queries(client, url)
 
     first = factories.project(phases=[(-1, 1), (2, 3)])
     db.session.commit()

@@ -14,14 +14,14 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "ballots-wochenmarkt.csv
 BASE = "/manage/votes/doppelt/batches"
 
 
-def make_double_entry_vote(live_server) -> None:
+def make_double_entry_vote(live_server, slug="doppelt", title="Doppelt erfasst") -> None:
     """A copy of the demo vote's questions in a new vote with double entry on."""
     from mitwirkung.extensions import db
     from mitwirkung.votes.models import Option, Question, Vote
 
     with live_server.app.app_context():
         demo = db.session.scalar(select(Vote).where(Vote.slug == "pfalztheater"))
-        vote = Vote(project_id=demo.project_id, slug="doppelt", title="Doppelt erfasst",
+        vote = Vote(project_id=demo.project_id, slug=slug, title=title,
                     description="", opens_at=demo.opens_at, closes_at=demo.closes_at,
                     results_visibility="live", status="published", double_entry=True)
         for question in demo.questions:

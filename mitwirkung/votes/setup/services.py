@@ -7,12 +7,14 @@ never caught between the two ways of counting. Operations add and flush; the cal
 commits once.
 """
 
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select, union_all
 from sqlalchemy.exc import IntegrityError
 
 from ...core import audit, uploads
@@ -21,12 +23,18 @@ from ...core.time import utcnow
 from ...extensions import db
 from .. import services
 from ..models import (
+    Ballot,
+    BatchSource,
     BatchStatus,
+    OnlineTally,
     Option,
     PaperBatch,
+    PaperTallySheet,
     Question,
     ResultsVisibility,
+    TallyEntry,
     Vote,
+    VoteStanding,
     VoteStatus,
 )
 
@@ -159,6 +167,58 @@ class TooFewOptions(StillNeeded):
 
 
 # Votes ---------------------------------------------------------------------------------
+
+
+class ListedVote(NamedTuple):
+    """A row of the staff's list of votes."""
+
+    vote: Vote
+    standing: VoteStanding
+    # Counted as the results count them: online ballots a mix has counted, and the cards
+    # of counted paper batches and tally sheets.
+    ballots: int
+
+
+def all_votes(now=None) -> list[ListedVote]:
+    """Every vote, the latest to open first, with its standing and how many ballots its
+    results count so far: two queries whatever the number of votes."""
+    now = now or utcnow()
+    votes = db.session.scalars(select(Vote).order_by(Vote.opens_at.desc(), Vote.id.desc()))
+    counted = ballots_counted()
+    return [ListedVote(vote, services.standing(vote, now), counted[vote.id]) for vote in votes]
+
+
+def ballots_counted() -> Counter:
+    """Vote id -> ballots its results count, from the running tallies and the batch sizes,
+    never from the ballots themselves (a vote may have a million)."""
+    per_question = (
+        select(OnlineTally.question_id, func.sum(OnlineTally.count).label("n"))
+        .group_by(OnlineTally.question_id).subquery()
+    )
+    # Every online ballot answers every question (blank included), so each question of a
+    # vote holds all of its counted ballots.
+    online = (
+        select(Question.vote_id, func.max(per_question.c.n))
+        .join(per_question, per_question.c.question_id == Question.id)
+        .group_by(Question.vote_id)
+    )
+    cards = (
+        select(PaperBatch.vote_id, func.count(Ballot.id))
+        .join(Ballot, Ballot.batch_id == PaperBatch.id)
+        .where(PaperBatch.status == BatchStatus.COUNTED, PaperBatch.source != BatchSource.TALLY)
+        .group_by(PaperBatch.vote_id)
+    )
+    sheets = (
+        select(PaperBatch.vote_id, func.sum(PaperTallySheet.cards))
+        .join(PaperTallySheet, PaperTallySheet.batch_id == PaperBatch.id)
+        .where(PaperBatch.status == BatchStatus.COUNTED,
+               PaperTallySheet.entry == TallyEntry.FIRST)
+        .group_by(PaperBatch.vote_id)
+    )
+    counted: Counter = Counter()
+    for vote_id, n in db.session.execute(union_all(online, cards, sheets)):
+        counted[vote_id] += int(n or 0)
+    return counted
 
 
 def is_locked(vote: Vote) -> bool:

@@ -59,6 +59,12 @@ def _refused(vote: Vote, form, error: setup.SetupError, anchor: str | None = Non
 # Votes ---------------------------------------------------------------------------------
 
 
+@bp.route("/manage/votes")
+@require("manage_projects")
+def manage_list():
+    return render_template("votes/manage/list.html", votes=setup.all_votes())
+
+
 @bp.route("/manage/votes/new", methods=["GET", "POST"])
 @require("manage_projects")
 def new():

@@ -1,17 +1,20 @@
 """Setting up a vote: the rules staff meet, called without a request."""
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from mitwirkung.core.models import AuditEntry
-from mitwirkung.core.time import local_to_utc, utc_to_local
+from mitwirkung.core.time import local_to_utc, local_today, utc_to_local, utcnow
 from mitwirkung.core.uploads import UploadRejected
 from mitwirkung.extensions import db
 from mitwirkung.votes.models import Option, Question, Vote
+from mitwirkung.votes.paper import batches, tally_sheets
+from mitwirkung.votes.paper.tally_sheets import SheetFigures
+from mitwirkung.votes.results.tally import tally
 from mitwirkung.votes.setup import services as setup
 
 from ... import factories
@@ -359,3 +362,45 @@ def test_questions_and_options_are_locked_once_ballots_exist(voted, actor, chang
     assert len(db.session.scalars(select(Option)).all()) == 7
     assert db.session.scalar(select(Option.title).where(Option.code == "A")) == "Offene Bühne"
     assert audit_actions(voted) == []
+
+
+# The list of votes ---------------------------------------------------------------------
+
+
+def test_the_list_says_where_each_vote_stands_latest_opening_first(project):
+    now = utcnow()
+    make_vote(project, slug="entwurf", status="draft", opens_at=now + timedelta(days=3))
+    make_vote(project, slug="geplant", opens_at=now + timedelta(days=2))
+    make_vote(project, slug="offen", opens_at=now - timedelta(days=1))
+    make_vote(project, slug="beendet", opens_at=now - timedelta(days=9),
+              closes_at=now - timedelta(days=2))
+    make_vote(project, slug="endgueltig", opens_at=now - timedelta(days=20),
+              closes_at=now - timedelta(days=10), final_at=now - timedelta(days=5))
+    rows = setup.all_votes()
+    assert [(row.vote.slug, row.standing) for row in rows] == [
+        ("entwurf", "draft"), ("geplant", "scheduled"), ("offen", "open"),
+        ("beendet", "closed"), ("endgueltig", "final"),
+    ]
+    assert [str(row.standing.label) for row in rows] == [
+        "Draft", "Scheduled", "Open", "Closed", "Result final"]
+
+
+def test_the_list_counts_the_ballots_the_results_count(app_ctx, project, actor):
+    vote = make_vote(project, slug="platz")
+    other = make_vote(project, slug="anderer-platz")
+    for choice in ("A", "B"):
+        cast(vote, factories.user(), {"entwurf": choice})
+    day = local_today()
+    batches.import_batch(vote, b"serial,entwurf,name\n1,A,B\n2,B,\n3,,\n", station="Markt",
+                         collected_on=day, entered_by=actor, file_name="markt.csv")
+    void, _parsed = batches.import_batch(vote, b"serial,entwurf,name\n4,A,\n", station="Rathaus",
+                                         collected_on=day, entered_by=actor, file_name="r.csv")
+    batches.void_batch(void, actor, "doppelt")
+    tally_sheets.enter_sheet(vote, station="Urne", collected_on=day, entered_by=actor,
+                             figures=SheetFigures(4, {"entwurf": {"options": {"A": 4}},
+                                                         "name": {"blank": 4}}))
+    db.session.commit()
+    rows = {row.vote.slug: row.ballots for row in setup.all_votes()}
+    assert rows == {"platz": 2 + 3 + 4, "anderer-platz": 0}
+    assert rows["platz"] == tally(vote).total_ballots
+    assert tally(other).total_ballots == 0

@@ -4,7 +4,7 @@ import io
 from datetime import datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from mitwirkung.core.models import AuditEntry
 from mitwirkung.extensions import db
@@ -32,6 +32,8 @@ OPTION = QUESTION + "/options/{option}"
 
 # (method, URL with {placeholders} from world(), expected status per role)
 MATRIX = [
+    ("GET", "/manage/votes", staff_only(200)),
+    ("POST", "/manage/votes", everyone(405)),
     ("GET", "/manage/votes/new", staff_only(200)),
     ("GET", "/manage/votes/new?project={project}", staff_only(200)),
     ("POST", "/manage/votes/new?project={project}", staff_only(200)),
@@ -500,3 +502,55 @@ def test_new_vote_without_a_chosen_project_asks_for_one(staff_client, project):
     response = staff_client.post("/manage/votes/new", data=vote_form(project_id="0"))
     assert "Please choose a project." in html(response)
     assert db.session.scalar(select(Vote)) is None
+
+
+# The list of votes ---------------------------------------------------------------------
+
+
+def test_staff_list_every_vote_with_project_status_and_berlin_times(staff_client, project, draft):
+    closed = make_vote(project, slug="alt", title="Alter Platz",
+                       opens_at=datetime(2023, 8, 21, 6, 0),
+                       closes_at=datetime(2023, 10, 31, 17, 0))
+    cast(make_vote(project, slug="offen", title="Offener Platz"), factories.user(),
+         {"entwurf": "A"})
+    page = html(staff_client.get("/manage/votes"))
+    assert page.count("<h1>") == 1
+    for vote in (draft, closed, by_slug("offen")):
+        assert f'<a href="/manage/votes/{vote.slug}">{vote.title}</a>' in page
+    assert page.count(project.title) == 3
+    assert "Draft" in page and "Open" in page and "Closed" in page
+    assert "8/21/23, 8:00\u202fAM" in page and "10/31/23, 6:00\u202fPM" in page
+    assert 'href="/manage/votes/new"' in page
+    assert 'role="region"' in page and '<th scope="row">' in page
+
+
+def test_the_list_runs_the_same_few_queries_for_one_vote_and_for_many(app, staff_client, project):
+    make_vote(project)
+    one = queries(app, staff_client, "/manage/votes")
+    for _ in range(6):
+        cast(make_vote(project_factories.project()), factories.user(), {"entwurf": "B"})
+    assert queries(app, staff_client, "/manage/votes") == one <= 10
+
+
+def test_staff_find_the_list_in_the_navigation_and_beside_the_projects(app, staff_client):
+    citizen = signed_in_client(app, factories.user())
+    assert 'href="/manage/votes"' in html(staff_client.get("/"))
+    assert 'href="/manage/votes"' in html(staff_client.get("/manage/projects"))
+    assert 'href="/manage/votes"' not in html(citizen.get("/"))
+
+
+def queries(app, client, url: str) -> int:
+    """How many SQL statements one request of `url` runs."""
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)

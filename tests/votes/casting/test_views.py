@@ -128,7 +128,8 @@ def test_results_page_json_and_csv(vote, voter_client, client):
     assert csv.headers["Content-Disposition"].startswith("attachment")
     assert "no-store" in csv.headers["Cache-Control"]
     text = csv.get_data(as_text=True)
-    assert text.startswith("\ufeffFrage;Antwort;Titel;online;Papier;Strichliste;gesamt;Anteil (%)\r\n")
+    assert text.startswith(
+        "\ufeffFrage;Antwort;Titel;online;Papier;Strichliste;gesamt;Anteil (%)\r\n")
     assert "entwurf;B;Verschlungene Wege;1;0;0;1;100\r\n" in text
     assert "entwurf;leer;;0;0;0;0;\r\n" in text and "name;ungültig;;0;0;0;0;\r\n" in text
 

@@ -403,18 +403,29 @@ def update_question(
     return question
 
 
+def question_deletion_refused(question: Question) -> SetupError | None:
+    """Why deleting `question` would be refused now, None if it would not: the page that
+    asks once more says so instead of offering the button."""
+    return _refusal(_check_question_deletable, question)
+
+
 def delete_question(question: Question, actor) -> None:
     """Remove a question and its options (and their images) from an unlocked vote."""
     vote = question.vote
     _ensure_unlocked(vote)
-    if vote.status == VoteStatus.PUBLISHED and len(vote.questions) <= 1:
-        raise LastQuestion()
+    _check_question_deletable(question)
     images = [option.image for option in question.options if option.image]
     audit.record(actor, "vote.question_delete", vote, question_id=question.id, code=question.code)
     vote.questions.remove(question)
     db.session.flush()
     for name in images:
         uploads.delete(name)
+
+
+def _check_question_deletable(question: Question) -> None:
+    vote = question.vote
+    if vote.status == VoteStatus.PUBLISHED and len(vote.questions) <= 1:
+        raise LastQuestion()
 
 
 def _checked_question_code(vote: Vote, code: str, question_id: int | None) -> str:
@@ -499,13 +510,17 @@ def update_option(
     return option
 
 
+def option_deletion_refused(option: Option) -> SetupError | None:
+    """Why deleting `option` would be refused now, None if it would not."""
+    return _refusal(_check_option_deletable, option)
+
+
 def delete_option(option: Option, actor) -> None:
     """Remove an option (and its image) from a question of an unlocked vote."""
     question = option.question
     vote = question.vote
     _ensure_unlocked(vote)
-    if vote.status == VoteStatus.PUBLISHED and len(question.options) <= 2:
-        raise TooFewOptions()
+    _check_option_deletable(option)
     audit.record(
         actor,
         "vote.option_delete",
@@ -518,6 +533,12 @@ def delete_option(option: Option, actor) -> None:
     question.options.remove(option)
     db.session.flush()
     uploads.delete(image)
+
+
+def _check_option_deletable(option: Option) -> None:
+    question = option.question
+    if question.vote.status == VoteStatus.PUBLISHED and len(question.options) <= 2:
+        raise TooFewOptions()
 
 
 def _checked_option(
@@ -555,6 +576,20 @@ def _ensure_unlocked(vote: Vote) -> None:
         raise VoteFinal()
     if is_locked(vote):
         raise VoteLocked()
+
+
+def _refusal(check, part: Question | Option) -> SetupError | None:
+    """The error `check` or the lock would raise for deleting `part`, without locking."""
+    vote = part.vote if isinstance(part, Question) else part.question.vote
+    if vote.is_final:
+        return VoteFinal()
+    if is_locked(vote):
+        return VoteLocked()
+    try:
+        check(part)
+    except SetupError as error:
+        return error
+    return None
 
 
 @contextmanager

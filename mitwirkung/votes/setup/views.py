@@ -184,11 +184,19 @@ def question_edit(slug: str, question_id: int):
     )
 
 
-@bp.route("/manage/votes/<slug>/questions/<int:question_id>/delete", methods=["POST"])
+@bp.route("/manage/votes/<slug>/questions/<int:question_id>/delete", methods=["GET", "POST"])
 @require("manage_projects")
 def question_delete(slug: str, question_id: int):
+    """GET asks once more, naming the question; POST deletes it."""
     vote = _vote_or_404(slug)
     question = _question_or_404(vote, question_id)
+    if setup.is_locked(vote):
+        return _locked_page(vote)
+    if request.method == "GET":
+        return render_template(
+            "votes/manage/delete_question.html", vote=vote, question=question,
+            refused=setup.question_deletion_refused(question),
+        )
     try:
         setup.delete_question(question, current_user)
     except setup.VoteLocked:
@@ -268,13 +276,21 @@ def option_edit(slug: str, question_id: int, option_id: int):
 
 @bp.route(
     "/manage/votes/<slug>/questions/<int:question_id>/options/<int:option_id>/delete",
-    methods=["POST"],
+    methods=["GET", "POST"],
 )
 @require("manage_projects")
 def option_delete(slug: str, question_id: int, option_id: int):
+    """GET asks once more, naming the option; POST deletes it."""
     vote = _vote_or_404(slug)
     question = _question_or_404(vote, question_id)
     option = _option_or_404(question, option_id)
+    if setup.is_locked(vote):
+        return _locked_page(vote)
+    if request.method == "GET":
+        return render_template(
+            "votes/manage/delete_option.html", vote=vote, question=question, option=option,
+            refused=setup.option_deletion_refused(option),
+        )
     try:
         setup.delete_option(option, current_user)
     except setup.VoteLocked:

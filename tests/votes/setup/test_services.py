@@ -404,3 +404,19 @@ def test_the_list_counts_the_ballots_the_results_count(app_ctx, project, actor):
     assert rows == {"platz": 2 + 3 + 4, "anderer-platz": 0}
     assert rows["platz"] == tally(vote).total_ballots
     assert tally(other).total_ballots == 0
+
+
+# Asking before a deletion --------------------------------------------------------------
+
+
+def test_what_a_deletion_would_meet_is_known_before_it_is_tried(project, voted, actor):
+    vote = make_vote(project, status="draft")
+    assert setup.option_deletion_refused(vote.questions[0].options[0]) is None
+    assert setup.question_deletion_refused(vote.questions[0]) is None
+    short = make_vote(project, questions=[("entwurf", "E", [("A", "a"), ("B", "b")])])
+    assert isinstance(setup.option_deletion_refused(short.questions[0].options[0]),
+                      setup.TooFewOptions)
+    assert isinstance(setup.question_deletion_refused(short.questions[0]), setup.LastQuestion)
+    assert isinstance(setup.option_deletion_refused(voted.questions[0].options[0]),
+                      setup.VoteLocked)
+    assert audit_actions(vote) == audit_actions(short) == []

@@ -54,7 +54,8 @@ MATRIX = [
     ("GET", "/manage/votes/{draft}/questions/{locked_question}/edit", staff_only(404)),
     ("GET", "/manage/votes/{locked}/questions/{locked_question}/edit", staff_only(403)),
     ("POST", QUESTION + "/delete", staff_only(302)),
-    ("GET", QUESTION + "/delete", everyone(405)),
+    ("GET", QUESTION + "/delete", staff_only(200)),
+    ("GET", "/manage/votes/{locked}/questions/{locked_question}/delete", staff_only(403)),
     ("POST", "/manage/votes/{locked}/questions/{locked_question}/delete", staff_only(403)),
     ("GET", QUESTION + "/options/new", staff_only(200)),
     ("POST", QUESTION + "/options/new", staff_only(200)),
@@ -68,7 +69,13 @@ MATRIX = [
         staff_only(403),
     ),
     ("POST", OPTION + "/delete", staff_only(302)),
-    ("GET", OPTION + "/delete", everyone(405)),
+    ("GET", OPTION + "/delete", staff_only(200)),
+    ("GET", QUESTION + "/options/{locked_option}/delete", staff_only(404)),
+    (
+        "GET",
+        "/manage/votes/{locked}/questions/{locked_question}/options/{locked_option}/delete",
+        staff_only(403),
+    ),
     (
         "POST",
         "/manage/votes/{locked}/questions/{locked_question}/options/{locked_option}/delete",
@@ -474,6 +481,54 @@ def test_locked_option_cannot_be_deleted(staff_client, locked):
     )
     assert response.status_code == 403
     assert db.session.get(Option, option.id) is not None and audit_actions() == []
+
+
+# Deleting asks once more ----------------------------------------------------------------
+
+
+def test_deleting_an_option_asks_once_more_on_a_page_naming_it(staff_client, draft):
+    question = draft.questions[0]
+    option = question.options[1]
+    url = f"/manage/votes/platz/questions/{question.id}/options/{option.id}/delete"
+    setup_page = html(staff_client.get("/manage/votes/platz"))
+    assert f'<a href="{url}">' in setup_page
+    assert f'action="{url}"' not in setup_page  # the setup page deletes nothing itself
+    response = staff_client.get(url)
+    page = html(response)
+    assert response.status_code == 200 and page.count("<h1>") == 1
+    assert "<h1>Delete option “Verschlungene Wege”?</h1>" in page
+    assert question.title in page
+    assert f'<form method="post" action="{url}">' in page
+    assert 'class="button danger"' in page
+    assert f'href="/manage/votes/platz#question-{question.id}">Cancel</a>' in page
+    assert db.session.get(Option, option.id) is not None and audit_actions() == []
+    response = staff_client.post(url)
+    assert response.headers["Location"].endswith(f"/manage/votes/platz#question-{question.id}")
+    assert db.session.get(Option, option.id) is None
+
+
+def test_deleting_a_question_asks_once_more_listing_its_options(staff_client, draft):
+    question = draft.questions[0]
+    url = f"/manage/votes/platz/questions/{question.id}/delete"
+    assert f'<a href="{url}">' in html(staff_client.get("/manage/votes/platz"))
+    page = html(staff_client.get(url))
+    assert f"<h1>Delete question “{question.title}”?</h1>" in page
+    assert "Offene Bühne" in page and "Grünes Band" in page and "its 3 options" in page
+    assert f'<form method="post" action="{url}">' in page
+    assert db.session.get(Question, question.id) is not None and audit_actions() == []
+    staff_client.post(url)
+    assert db.session.get(Question, question.id) is None
+
+
+def test_the_page_says_up_front_when_a_deletion_would_be_refused(staff_client, project):
+    vote = make_vote(project, slug="knapp", questions=[("e", "E", [("A", "a"), ("B", "b")])])
+    question = vote.questions[0]
+    for url in (f"/manage/votes/knapp/questions/{question.id}/delete",
+                f"/manage/votes/knapp/questions/{question.id}/options/"
+                f"{question.options[0].id}/delete"):
+        page = html(staff_client.get(url))
+        assert 'id="refused"' in page and "<form method=\"post\" action=\"/manage" not in page
+    assert "keeps at least two options" in page
 
 
 # Links from the public pages ------------------------------------------------------------

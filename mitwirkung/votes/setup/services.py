@@ -10,7 +10,7 @@ commits once.
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
@@ -34,6 +34,7 @@ from ..models import (
     ResultsVisibility,
     TallyEntry,
     Vote,
+    VotePhase,
     VoteStanding,
     VoteStatus,
 )
@@ -128,6 +129,12 @@ class AlreadyCounted(SetupError):
     message = _l("This vote has closed and its online ballots are counted: it cannot open "
                  "again.")
     field = "closes_at"
+
+
+class NotOpen(SetupError):
+    """Only a vote that is open now can be closed early."""
+
+    message = _l("Only an open vote can be closed early.")
 
 
 class InvalidVisibility(SetupError):
@@ -331,6 +338,30 @@ def publish_vote(vote: Vote, actor) -> Vote:
     vote.status = VoteStatus.PUBLISHED
     db.session.flush()
     audit.record(actor, "vote.publish", vote, slug=vote.slug)
+    return vote
+
+
+def close_now(vote: Vote, actor) -> Vote:
+    """Close an open vote at once, by the server's clock: online voting stops, and paper
+    cards collected up to today still count until the result is declared final.
+
+    The vote's row is locked first (as for a change of its questions): on PostgreSQL a
+    cast being written finishes before the close, and a later one finds the vote's new
+    box version and is refused on a fresh read (votes/casting/ballot_box.py). The online
+    ballots still waiting are mixed and the vote sealed when its results are first read
+    after the close, as after any close (votes/casting/mixing.py)."""
+    db.session.refresh(vote, with_for_update={"of": Vote})
+    if vote.is_final:
+        raise VoteFinal()
+    now = utcnow()
+    if services.phase(vote, now) != VotePhase.OPEN:
+        raise NotOpen()
+    planned = vote.closes_at
+    # A vote opened this very microsecond still closes after it opens (a CHECK says so).
+    vote.closes_at = max(now, vote.opens_at + timedelta(microseconds=1))
+    db.session.flush()
+    audit.record(actor, "vote.close_now", vote, slug=vote.slug,
+                 closes_at=vote.closes_at.isoformat(), planned=planned.isoformat())
     return vote
 
 

@@ -1,6 +1,7 @@
 """Staff pages to set up a vote: the vote, its questions and their options, and publishing."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -8,6 +9,7 @@ from wtforms import SelectChoice
 from ...core.domain import show_on_form
 from ...core.image_fields import image_upload_message
 from ...core.permissions import require
+from ...core.time import local_today
 from ...core.uploads import UploadRejected
 from ...core.urls import id_arg
 from ...extensions import db
@@ -134,6 +136,27 @@ def publish(slug: str):
         db.session.commit()
         flash(_("The vote is published."), "success")
     return _back(vote)
+
+
+@bp.route("/manage/votes/<slug>/close", methods=["GET", "POST"])
+@require("manage_projects")
+def close_now(slug: str):
+    """GET says what closing now means and asks; POST closes the vote."""
+    vote = _vote_or_404(slug)
+    if request.method == "POST":
+        try:
+            setup.close_now(vote, current_user)
+        except setup.SetupError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The vote is closed: online voting has stopped. Paper ballots collected "
+                    "up to %(day)s can still be entered until the result is declared final.",
+                    day=format_date(services.closing_day(vote))), "success")
+        return _back(vote)
+    return render_template("votes/manage/close.html", vote=vote, phase=services.phase(vote),
+                           today=local_today())
 
 
 # Questions -----------------------------------------------------------------------------

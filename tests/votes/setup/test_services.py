@@ -5,13 +5,17 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from mitwirkung.core.models import AuditEntry
 from mitwirkung.core.time import local_to_utc, local_today, utc_to_local, utcnow
 from mitwirkung.core.uploads import UploadRejected
 from mitwirkung.extensions import db
-from mitwirkung.votes.models import Option, Question, Vote
+from mitwirkung.votes import services
+from mitwirkung.votes.casting import ballot_box
+from mitwirkung.votes.casting import services as casting
+from mitwirkung.votes.models import InboxBallot, Option, Participation, Question, Vote
 from mitwirkung.votes.paper import batches, tally_sheets
 from mitwirkung.votes.paper.tally_sheets import SheetFigures
 from mitwirkung.votes.results.tally import tally
@@ -420,3 +424,94 @@ def test_what_a_deletion_would_meet_is_known_before_it_is_tried(project, voted, 
     assert isinstance(setup.option_deletion_refused(voted.questions[0].options[0]),
                       setup.VoteLocked)
     assert audit_actions(vote) == audit_actions(short) == []
+
+
+# Closing early -------------------------------------------------------------------------
+
+
+def _open(project, **fields):
+    return make_vote(project, slug="offen", opens_at=utcnow() - timedelta(days=3),
+                     closes_at=utcnow() + timedelta(days=7), **fields)
+
+
+def test_an_open_vote_closes_now_by_the_server_clock_and_is_audited(project, actor):
+    vote = _open(project)
+    planned, version = vote.closes_at, vote.box_version
+    before = utcnow()
+    setup.close_now(vote, actor)
+    db.session.commit()
+    assert before <= vote.closes_at <= utcnow()
+    assert services.phase(vote) == "closed" and vote.box_version != version
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "vote.close_now"))
+    assert (entry.actor_id, entry.target_id) == (actor.id, vote.id)
+    assert entry.details["planned"] == planned.isoformat()
+    assert entry.details["closes_at"] == vote.closes_at.isoformat()
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        ({"status": "draft"}, setup.NotOpen),
+        ({"opens_at": datetime(2099, 1, 1), "closes_at": datetime(2099, 2, 1)}, setup.NotOpen),
+        ({"opens_at": OPENS, "closes_at": CLOSES}, setup.NotOpen),
+        ({"opens_at": OPENS, "closes_at": CLOSES, "final_at": CLOSES}, setup.VoteFinal),
+    ],
+    ids=["draft", "upcoming", "closed", "final"],
+)
+def test_only_an_open_vote_closes_early(project, actor, fields, error):
+    vote = make_vote(project, **fields)
+    closes_at = vote.closes_at
+    with pytest.raises(error):
+        setup.close_now(vote, actor)
+    db.session.rollback()
+    assert vote.closes_at == closes_at and audit_actions(vote) == []
+
+
+def test_no_ballot_is_taken_after_the_close_even_from_a_cached_ballot_box(project, actor):
+    vote = _open(project)
+    cast(vote, factories.user(), {"entwurf": "A"})
+    box = ballot_box.read(vote.slug)  # this process keeps the box it read while open
+    setup.close_now(vote, actor)
+    db.session.commit()
+    assert ballot_box.lookup(vote.slug) == (box, True)
+    with pytest.raises(casting.StaleBallotBox):
+        casting.cast_ballot(box, factories.user(), {"entwurf": "B"})
+    with pytest.raises(casting.VoteNotOpen):
+        casting.cast_online(vote.slug, factories.user(), MultiDict({"q-entwurf": "B"}))
+    assert db.session.scalar(select(func.count()).select_from(Participation)) == 1
+
+
+def test_the_results_after_an_early_close_seal_the_vote_with_every_ballot(
+    app, app_ctx, monkeypatch, project, actor
+):
+    monkeypatch.setitem(app.config, "BALLOT_MIX_SIZE", 3)
+    vote = _open(project)
+    for _n in range(7):
+        cast(vote, factories.user(), {"entwurf": "B"})
+    assert tally(vote).online_ballots == 3  # a group of 3 waits uncounted, and one in the inbox
+    setup.close_now(vote, actor)
+    db.session.commit()
+    assert vote.sealed_at is None  # the close is noticed when the results are read
+    results = tally(vote)
+    assert results.online_ballots == 7 and results.online_waiting == 0
+    assert vote.sealed_at is not None
+    assert db.session.scalar(select(func.count()).select_from(InboxBallot)) == 0
+    with pytest.raises(setup.AlreadyCounted):  # a sealed vote does not open again
+        setup.update_vote(vote, actor, **vote_fields(slug="offen", opens_at=vote.opens_at,
+                                                     closes_at=utcnow() + timedelta(days=1)))
+
+
+def test_paper_cards_of_the_closing_day_still_count_after_an_early_close(
+    app_ctx, project, actor
+):
+    vote = _open(project)
+    setup.close_now(vote, actor)
+    db.session.commit()
+    today = local_today()
+    batch, _parsed = batches.import_batch(vote, b"serial,entwurf,name\n1,A,B\n", station="Markt",
+                                          collected_on=today, entered_by=actor, file_name="m.csv")
+    assert batch.status == "counted"
+    with pytest.raises(batches.CollectedAfterClose):
+        batches.import_batch(vote, b"serial,entwurf,name\n2,A,B\n", station="Markt",
+                             collected_on=today + timedelta(days=1), entered_by=actor,
+                             file_name="n.csv")

@@ -8,6 +8,7 @@ from sqlalchemy import event, select
 
 from mitwirkung.core.models import AuditEntry
 from mitwirkung.extensions import db
+from mitwirkung.votes import services
 from mitwirkung.votes.models import Option, Question, Vote
 
 from ... import factories
@@ -43,6 +44,11 @@ MATRIX = [
     ("GET", "/manage/votes/{locked}", staff_only(200)),
     ("POST", "/manage/votes/{locked}", staff_only(200)),
     ("GET", "/manage/votes/no-such-vote", staff_only(404)),
+    ("GET", "/manage/votes/{locked}/close", staff_only(200)),
+    ("POST", "/manage/votes/{locked}/close", staff_only(302)),
+    ("GET", "/manage/votes/{draft}/close", staff_only(200)),
+    ("POST", "/manage/votes/{draft}/close", staff_only(302)),
+    ("GET", "/manage/votes/no-such-vote/close", staff_only(404)),
     ("POST", "/manage/votes/{draft}/publish", staff_only(302)),
     ("GET", "/manage/votes/{draft}/publish", everyone(405)),
     ("GET", "/manage/votes/{draft}/questions/new", staff_only(200)),
@@ -481,6 +487,39 @@ def test_locked_option_cannot_be_deleted(staff_client, locked):
     )
     assert response.status_code == 403
     assert db.session.get(Option, option.id) is not None and audit_actions() == []
+
+
+# Closing early -------------------------------------------------------------------------
+
+
+def test_staff_close_an_open_vote_early_through_a_page_that_says_what_follows(
+    staff_client, locked
+):
+    manage = html(staff_client.get("/manage/votes/platz"))
+    assert '<a href="/manage/votes/platz/close">Close the vote now</a>' in manage
+    page = html(staff_client.get("/manage/votes/platz/close"))
+    assert page.count("<h1>") == 1 and "<h1>Close the vote now?</h1>" in page
+    assert "Online voting stops at once." in page
+    assert "Paper cards collected up to today" in page and "declare the result final" in page
+    assert '<form method="post" action="/manage/votes/platz/close">' in page
+    assert 'class="button danger"' in page and '<a href="/manage/votes/platz">Cancel</a>' in page
+    assert services.phase(locked) == "open" and audit_actions() == []
+
+    response = staff_client.post("/manage/votes/platz/close", follow_redirects=True)
+    assert response.request.path == "/manage/votes/platz"
+    assert "The vote is closed: online voting has stopped." in html(response)
+    assert services.phase(locked) == "closed" and audit_actions() == ["vote.close_now"]
+    assert "/manage/votes/platz/close" not in html(response)
+
+
+def test_a_vote_that_is_not_open_is_not_closed_early(staff_client, draft):
+    page = html(staff_client.get("/manage/votes/platz/close"))
+    assert 'id="refused"' in page and 'action="/manage/votes/platz/close"' not in page
+    closes_at = draft.closes_at
+    response = staff_client.post("/manage/votes/platz/close", follow_redirects=True)
+    assert "Only an open vote can be closed early." in html(response)
+    assert draft.closes_at == closes_at and audit_actions() == []
+    assert "/manage/votes/platz/close" not in html(staff_client.get("/manage/votes/platz"))
 
 
 # Deleting asks once more ----------------------------------------------------------------

@@ -7,12 +7,15 @@ never caught between the two ways of counting. Operations add and flush; the cal
 commits once.
 """
 
+import itertools
+import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select, union_all
 from sqlalchemy.exc import IntegrityError
@@ -43,6 +46,11 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG_MAX = 80
 # /manage/votes/new is the form for a new vote, so no vote may be called "new".
 RESERVED_SLUGS = frozenset({"new"})
+# A copy's slug: "<slug>-kopie", then "-kopie-2" ... The word is German because the slug
+# is part of the vote's public link, which German readers see.
+COPY_SLUG_WORD = "kopie"
+COPY_SLUG_SUFFIX = re.compile(rf"-{COPY_SLUG_WORD}(?:-\d+)?$")
+TITLE_MAX = 200
 QUESTION_CODE_PATTERN = r"^[a-z0-9_-]+$"
 QUESTION_CODE_MAX = 32
 OPTION_CODE_PATTERN = r"^[A-Za-z0-9]+$"
@@ -363,6 +371,73 @@ def close_now(vote: Vote, actor) -> Vote:
     audit.record(actor, "vote.close_now", vote, slug=vote.slug,
                  closes_at=vote.closes_at.isoformat(), planned=planned.isoformat())
     return vote
+
+
+def copy_vote(vote: Vote, actor) -> Vote:
+    """A new draft of the same project with the vote's texts, settings, questions and
+    options, its title marked as a copy under a free slug. The dates stay for staff to set
+    anew; ballots, batches, participations and results stay with the original. Each
+    option's image is copied: a stored file has one owner (core/uploads.py)."""
+    copy = Vote(
+        project_id=vote.project_id,
+        slug=_copy_slug(vote.slug),
+        title=_copy_title(vote.title),
+        description=vote.description,
+        opens_at=vote.opens_at,
+        closes_at=vote.closes_at,
+        results_visibility=vote.results_visibility,
+        double_entry=vote.double_entry,
+        status=VoteStatus.DRAFT,
+        created_by_id=getattr(actor, "id", None),
+    )
+    stored: list[str] = []
+    try:
+        for question in vote.questions:
+            copied = Question(code=question.code, title=question.title,
+                              help_text=question.help_text, position=question.position)
+            for option in question.options:
+                image = uploads.copy(option.image)
+                if image:
+                    stored.append(image)
+                copied.options.append(Option(
+                    code=option.code, title=option.title, text=option.text, image=image,
+                    image_alt=option.image_alt if image else "", position=option.position,
+                ))
+            copy.questions.append(copied)
+        with db.session.begin_nested():
+            db.session.add(copy)
+    except BaseException as exc:
+        for name in stored:
+            uploads.delete(name)
+        if isinstance(exc, IntegrityError):  # another vote took the slug a moment ago
+            raise SlugTaken() from exc
+        raise
+    audit.record(actor, "vote.copy", copy, slug=copy.slug, source_id=vote.id,
+                 source_slug=vote.slug)
+    return copy
+
+
+def _copy_slug(slug: str) -> str:
+    """The first free slug of "<slug>-kopie", "<slug>-kopie-2" ..., shortened to fit; a copy
+    of a copy counts on from the original's slug."""
+    base = COPY_SLUG_SUFFIX.sub("", slug)
+    # Every candidate starts with this, whatever its number (fewer than 10 digits).
+    prefix = base[:SLUG_MAX - len(f"-{COPY_SLUG_WORD}-") - 9]
+    taken = set(db.session.scalars(
+        select(Vote.slug).where(Vote.slug.startswith(prefix, autoescape=True))
+    ))
+    suffixes = (f"-{COPY_SLUG_WORD}" + (f"-{n}" if n > 1 else "") for n in itertools.count(1))
+    candidates = (base[:SLUG_MAX - len(suffix)].rstrip("-") + suffix for suffix in suffixes)
+    return next(candidate for candidate in candidates if candidate not in taken)
+
+
+def _copy_title(title: str) -> str:
+    """The title marked as a copy, in the staff member's language, shortened to fit."""
+    marked = _("%(title)s (copy)", title=title)
+    if len(marked) > TITLE_MAX:
+        marked = _("%(title)s (copy)",
+                   title=title[:TITLE_MAX - (len(marked) - len(title))].rstrip())
+    return marked
 
 
 def readiness_problems(vote: Vote) -> list[tuple[str, Question | None]]:

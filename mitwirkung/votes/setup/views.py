@@ -138,6 +138,22 @@ def publish(slug: str):
     return _back(vote)
 
 
+@bp.route("/manage/votes/<slug>/copy", methods=["POST"])
+@require("manage_projects")
+def copy(slug: str):
+    vote = _vote_or_404(slug)
+    try:
+        copied = setup.copy_vote(vote, current_user)
+    except setup.SetupError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _back(vote)
+    db.session.commit()
+    flash(_("This is a copy of “%(title)s”, saved as a draft. Check its web address, texts and "
+            "dates before you publish it.", title=vote.title), "success")
+    return _back(copied)
+
+
 @bp.route("/manage/votes/<slug>/close", methods=["GET", "POST"])
 @require("manage_projects")
 def close_now(slug: str):

@@ -1,6 +1,7 @@
 """Setting up a vote: the rules staff meet, called without a request."""
 
 import io
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
+from mitwirkung.core import uploads
 from mitwirkung.core.models import AuditEntry
 from mitwirkung.core.time import local_to_utc, local_today, utc_to_local, utcnow
 from mitwirkung.core.uploads import UploadRejected
@@ -15,9 +17,19 @@ from mitwirkung.extensions import db
 from mitwirkung.votes import services
 from mitwirkung.votes.casting import ballot_box
 from mitwirkung.votes.casting import services as casting
-from mitwirkung.votes.models import InboxBallot, Option, Participation, Question, Vote
+from mitwirkung.votes.models import (
+    Ballot,
+    InboxBallot,
+    OnlineTally,
+    Option,
+    PaperBatch,
+    Participation,
+    Question,
+    Vote,
+)
 from mitwirkung.votes.paper import batches, tally_sheets
 from mitwirkung.votes.paper.tally_sheets import SheetFigures
+from mitwirkung.votes.results import final
 from mitwirkung.votes.results.tally import tally
 from mitwirkung.votes.setup import services as setup
 
@@ -515,3 +527,112 @@ def test_paper_cards_of_the_closing_day_still_count_after_an_early_close(
         batches.import_batch(vote, b"serial,entwurf,name\n2,A,B\n", station="Markt",
                              collected_on=today + timedelta(days=1), entered_by=actor,
                              file_name="n.csv")
+
+
+# Copying (called without a request, services speak the default language, German) ------
+
+
+def _setup_of(vote: Vote) -> list:
+    return [
+        (q.code, q.title, q.help_text, q.position,
+         [(o.code, o.title, o.text, o.image_alt, o.position) for o in q.options])
+        for q in vote.questions
+    ]
+
+
+def test_a_copy_is_a_new_draft_with_every_question_and_option(project, actor, uploaded_files):
+    vote = make_vote(project, slug="platz", title="Wie soll der Platz aussehen?",
+                     description="Drei **Entwürfe**", visibility="after_final",
+                     double_entry=True)
+    vote.questions[0].help_text = "Bitte einen wählen."
+    setup.add_option(vote.questions[0], actor, image=png(),
+                     **option_fields(code="D", text="Mit Brunnen", image_alt="Plan D"))
+    db.session.commit()
+    copy = setup.copy_vote(vote, actor)
+    db.session.commit()
+    assert (copy.slug, copy.title) == ("platz-kopie", "Wie soll der Platz aussehen? (Kopie)")
+    assert (copy.status, copy.project_id, copy.created_by_id) == ("draft", project.id, actor.id)
+    assert (copy.description, copy.description_html) == (vote.description,
+                                                         vote.description_html)
+    assert (copy.results_visibility, copy.double_entry) == ("after_final", True)
+    assert (copy.opens_at, copy.closes_at) == (vote.opens_at, vote.closes_at)
+    assert _setup_of(copy) == _setup_of(vote) and len(copy.questions[0].options) == 4
+    assert {q.id for q in copy.questions}.isdisjoint(q.id for q in vote.questions)
+    original, copied = vote.questions[0].options[3].image, copy.questions[0].options[3].image
+    assert copied != original and {original, copied} <= uploaded_files()
+    folder = Path(uploads._upload_dir())
+    assert (folder / copied).read_bytes() == (folder / original).read_bytes()
+    assert audit_actions(copy) == ["vote.copy"]
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "vote.copy"))
+    assert entry.details == {"slug": "platz-kopie", "source_id": vote.id, "source_slug": "platz"}
+
+
+def test_a_copy_takes_no_ballots_batches_participations_or_results(app_ctx, project, actor):
+    vote = make_vote(project, slug="platz")
+    cast(vote, factories.user(), {"entwurf": "A"})
+    batches.import_batch(vote, b"serial,entwurf,name\n1,A,B\n", station="Markt",
+                         collected_on=local_today(), entered_by=actor, file_name="m.csv")
+    setup.close_now(vote, actor)
+    final.declare_final(vote, actor)
+    db.session.commit()
+    copy = setup.copy_vote(vote, actor)
+    db.session.commit()
+    assert (copy.sealed_at, copy.final_at, copy.mixes, copy.mixes_counted) == (None, None, 0, 0)
+    assert copy.box_version != vote.box_version
+    assert not setup.is_locked(copy) and not setup.double_entry_locked(copy)
+    for model in (Participation, InboxBallot, Ballot, PaperBatch):
+        assert db.session.scalar(select(func.count()).select_from(model)
+                                 .where(model.vote_id == copy.id)) == 0
+    ids = [q.id for q in copy.questions]
+    assert db.session.scalar(select(func.count()).select_from(OnlineTally)
+                             .where(OnlineTally.question_id.in_(ids))) == 0
+    assert tally(copy).total_ballots == 0 and tally(vote).total_ballots == 2
+
+
+def test_copies_are_numbered_and_a_copy_of_a_copy_counts_on(app_ctx, project, actor):
+    vote = make_vote(project, slug="platz", title="Platz", status="draft")
+    first = setup.copy_vote(vote, actor)
+    second = setup.copy_vote(vote, actor)
+    third = setup.copy_vote(first, actor)
+    assert [v.slug for v in (first, second, third)] == [
+        "platz-kopie", "platz-kopie-2", "platz-kopie-3"]
+    assert [v.title for v in (first, second, third)] == [
+        "Platz (Kopie)", "Platz (Kopie)", "Platz (Kopie) (Kopie)"]
+
+
+def test_a_copy_of_a_long_slug_and_title_still_fits(app_ctx, project, actor):
+    vote = make_vote(project, slug="a" * 70 + "-" + "b" * 9, title="T" * 200, status="draft")
+    copies = [setup.copy_vote(vote, actor) for _n in range(2)]
+    for copy in copies:
+        assert len(copy.slug) <= setup.SLUG_MAX and re.match(setup.SLUG_PATTERN, copy.slug)
+        assert len(copy.title) <= 200 and copy.title.endswith(" (Kopie)")
+    assert copies[0].slug.endswith("-kopie") and copies[1].slug.endswith("-kopie-2")
+
+
+def test_an_image_of_a_copy_belongs_to_the_copy_alone(project, actor, uploaded_files):
+    vote = make_vote(project, slug="platz")
+    setup.add_option(vote.questions[0], actor, image=png(),
+                     **option_fields(code="D", image_alt="Plan D"))
+    db.session.commit()
+    original = vote.questions[0].options[3].image
+    copy = setup.copy_vote(vote, actor)
+    copied = copy.questions[0].options[3].image
+    assert services.upload_visibility(original) is True  # the published vote's image
+    assert services.upload_visibility(copied) is False  # the draft's, for staff only
+    setup.delete_option(copy.questions[0].options[3], actor)
+    assert original in uploaded_files() and copied not in uploaded_files()
+
+
+def test_a_copy_that_loses_its_slug_to_another_vote_leaves_no_file(
+    project, actor, uploaded_files, monkeypatch
+):
+    vote = make_vote(project, slug="platz", status="draft")
+    setup.add_option(vote.questions[0], actor, image=png(),
+                     **option_fields(code="D", image_alt="Plan D"))
+    db.session.commit()
+    before = uploaded_files()
+    monkeypatch.setattr(setup, "_copy_slug", lambda slug: "platz")  # taken meanwhile
+    with pytest.raises(setup.SlugTaken):
+        setup.copy_vote(vote, actor)
+    assert uploaded_files() == before
+    assert db.session.scalar(select(func.count()).select_from(Vote)) == 1

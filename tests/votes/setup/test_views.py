@@ -44,6 +44,9 @@ MATRIX = [
     ("GET", "/manage/votes/{locked}", staff_only(200)),
     ("POST", "/manage/votes/{locked}", staff_only(200)),
     ("GET", "/manage/votes/no-such-vote", staff_only(404)),
+    ("POST", "/manage/votes/{locked}/copy", staff_only(302)),
+    ("GET", "/manage/votes/{locked}/copy", everyone(405)),
+    ("POST", "/manage/votes/no-such-vote/copy", staff_only(404)),
     ("GET", "/manage/votes/{locked}/close", staff_only(200)),
     ("POST", "/manage/votes/{locked}/close", staff_only(302)),
     ("GET", "/manage/votes/{draft}/close", staff_only(200)),
@@ -487,6 +490,29 @@ def test_locked_option_cannot_be_deleted(staff_client, locked):
     )
     assert response.status_code == 403
     assert db.session.get(Option, option.id) is not None and audit_actions() == []
+
+
+# Copying -------------------------------------------------------------------------------
+
+
+def test_staff_copy_a_vote_from_the_list_and_land_on_the_new_draft(staff_client, locked):
+    form = '<form method="post" action="/manage/votes/platz/copy" class="inline-form">'
+    assert form in html(staff_client.get("/manage/votes"))
+    assert form in html(staff_client.get("/manage/votes/platz"))
+    response = staff_client.post("/manage/votes/platz/copy", follow_redirects=True)
+    page = html(response)
+    assert response.request.path == "/manage/votes/platz-kopie"
+    assert f"This is a copy of “{locked.title}”, saved as a draft." in page
+    copy = by_slug("platz-kopie")
+    assert (copy.status, copy.title) == ("draft", f"{locked.title} (copy)")
+    assert 'id="locked-notice"' not in page and "Offene Bühne" in page
+    assert audit_actions() == ["vote.copy"]
+
+
+def test_a_copy_made_in_german_says_kopie_in_its_title(app, staff, locked):
+    client = signed_in_client(app, staff)  # German, the default
+    client.post("/manage/votes/platz/copy")
+    assert by_slug("platz-kopie").title == f"{locked.title} (Kopie)"
 
 
 # Closing early -------------------------------------------------------------------------

@@ -55,6 +55,20 @@ def save_pdf(stream) -> str:
     return _store(data, "pdf")
 
 
+def copy(name: str | None) -> str | None:
+    """Store another copy of a stored file under a new name, and return that name (None if
+    there is no such file). A stored file has one owner, who replaces or deletes it and
+    decides who may see it: two owners must never share a name."""
+    if not name:
+        return None
+    source = _upload_dir() / Path(name).name
+    try:
+        data = source.read_bytes()
+    except FileNotFoundError:
+        return None
+    return _store(data, source.suffix.removeprefix("."))
+
+
 def delete(name: str | None) -> None:
     if name:
         (_upload_dir() / Path(name).name).unlink(missing_ok=True)

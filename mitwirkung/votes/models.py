@@ -50,6 +50,17 @@ class VotePhase(LabelledEnum):
     CLOSED = "closed", _l("Closed")
 
 
+class VoteStanding(LabelledEnum):
+    """Where a vote stands in the staff's list (votes.services.standing): its phase, and a
+    closed vote whose result is declared final apart; derived, never stored."""
+
+    DRAFT = "draft", _l("Draft")
+    SCHEDULED = "scheduled", _l("Scheduled")
+    OPEN = "open", _l("Open")
+    CLOSED = "closed", _l("Closed")
+    FINAL = "final", _l("Result final")
+
+
 class ResultsVisibility(LabelledEnum):
     LIVE = "live", _l("Live, while the vote is open")
     AFTER_CLOSE = "after_close", _l("Only after the vote has closed")

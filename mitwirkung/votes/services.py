@@ -26,6 +26,7 @@ from .models import (
     ResultsVisibility,
     Vote,
     VotePhase,
+    VoteStanding,
     VoteStatus,
 )
 
@@ -52,6 +53,22 @@ def phase(vote: Vote | BallotBox, now=None) -> VotePhase:
     if now >= vote.closes_at:
         return VotePhase.CLOSED
     return VotePhase.OPEN
+
+
+_STANDING_OF_PHASE = {
+    VotePhase.DRAFT: VoteStanding.DRAFT,
+    VotePhase.UPCOMING: VoteStanding.SCHEDULED,
+    VotePhase.OPEN: VoteStanding.OPEN,
+    VotePhase.CLOSED: VoteStanding.CLOSED,
+}
+
+
+def standing(vote: Vote, now=None) -> VoteStanding:
+    """The vote's phase at `now` in the staff's words: a closed vote whose result is final
+    stands apart from one still counting paper ballots."""
+    if vote.is_final:
+        return VoteStanding.FINAL
+    return _STANDING_OF_PHASE[phase(vote, now)]
 
 
 def is_public(vote: Vote | BallotBox) -> bool:

@@ -130,6 +130,16 @@ def test_stored_name_is_random_and_keeps_nothing_of_the_users_file_name(app_ctx)
         assert "Urlaub" not in name and "Mallorca" not in name
 
 
+def test_a_copy_is_the_same_file_under_a_new_name_of_its_own(stored):
+    name = save_image(io.BytesIO(image_with_exif("PNG")))
+    copy = uploads.copy(name)
+    assert copy != name and re.fullmatch(r"[A-Za-z0-9_-]{20,}\.png", copy)
+    assert stored(copy) == stored(name)
+    uploads.delete(name)
+    assert stored(copy)  # deleting one leaves the other
+    assert uploads.copy(name) is None and uploads.copy(None) is None
+
+
 def test_pdf_is_stored_unchanged_after_its_signature_check(stored):
     pdf = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
     name = save_pdf(io.BytesIO(pdf))

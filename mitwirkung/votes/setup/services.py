@@ -7,12 +7,17 @@ never caught between the two ways of counting. Operations add and flush; the cal
 commits once.
 """
 
+import itertools
+import re
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select, union_all
 from sqlalchemy.exc import IntegrityError
 
 from ...core import audit, uploads
@@ -21,12 +26,19 @@ from ...core.time import utcnow
 from ...extensions import db
 from .. import services
 from ..models import (
+    Ballot,
+    BatchSource,
     BatchStatus,
+    OnlineTally,
     Option,
     PaperBatch,
+    PaperTallySheet,
     Question,
     ResultsVisibility,
+    TallyEntry,
     Vote,
+    VotePhase,
+    VoteStanding,
     VoteStatus,
 )
 
@@ -34,6 +46,11 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG_MAX = 80
 # /manage/votes/new is the form for a new vote, so no vote may be called "new".
 RESERVED_SLUGS = frozenset({"new"})
+# A copy's slug: "<slug>-kopie", then "-kopie-2" ... The word is German because the slug
+# is part of the vote's public link, which German readers see.
+COPY_SLUG_WORD = "kopie"
+COPY_SLUG_SUFFIX = re.compile(rf"-{COPY_SLUG_WORD}(?:-\d+)?$")
+TITLE_MAX = 200
 QUESTION_CODE_PATTERN = r"^[a-z0-9_-]+$"
 QUESTION_CODE_MAX = 32
 OPTION_CODE_PATTERN = r"^[A-Za-z0-9]+$"
@@ -122,6 +139,12 @@ class AlreadyCounted(SetupError):
     field = "closes_at"
 
 
+class NotOpen(SetupError):
+    """Only a vote that is open now can be closed early."""
+
+    message = _l("Only an open vote can be closed early.")
+
+
 class InvalidVisibility(SetupError):
     message = _l("Please choose when the results are visible.")
     field = "results_visibility"
@@ -159,6 +182,58 @@ class TooFewOptions(StillNeeded):
 
 
 # Votes ---------------------------------------------------------------------------------
+
+
+class ListedVote(NamedTuple):
+    """A row of the staff's list of votes."""
+
+    vote: Vote
+    standing: VoteStanding
+    # Counted as the results count them: online ballots a mix has counted, and the cards
+    # of counted paper batches and tally sheets.
+    ballots: int
+
+
+def all_votes(now=None) -> list[ListedVote]:
+    """Every vote, the latest to open first, with its standing and how many ballots its
+    results count so far: two queries whatever the number of votes."""
+    now = now or utcnow()
+    votes = db.session.scalars(select(Vote).order_by(Vote.opens_at.desc(), Vote.id.desc()))
+    counted = ballots_counted()
+    return [ListedVote(vote, services.standing(vote, now), counted[vote.id]) for vote in votes]
+
+
+def ballots_counted() -> Counter:
+    """Vote id -> ballots its results count, from the running tallies and the batch sizes,
+    never from the ballots themselves (a vote may have a million)."""
+    per_question = (
+        select(OnlineTally.question_id, func.sum(OnlineTally.count).label("n"))
+        .group_by(OnlineTally.question_id).subquery()
+    )
+    # Every online ballot answers every question (blank included), so each question of a
+    # vote holds all of its counted ballots.
+    online = (
+        select(Question.vote_id, func.max(per_question.c.n))
+        .join(per_question, per_question.c.question_id == Question.id)
+        .group_by(Question.vote_id)
+    )
+    cards = (
+        select(PaperBatch.vote_id, func.count(Ballot.id))
+        .join(Ballot, Ballot.batch_id == PaperBatch.id)
+        .where(PaperBatch.status == BatchStatus.COUNTED, PaperBatch.source != BatchSource.TALLY)
+        .group_by(PaperBatch.vote_id)
+    )
+    sheets = (
+        select(PaperBatch.vote_id, func.sum(PaperTallySheet.cards))
+        .join(PaperTallySheet, PaperTallySheet.batch_id == PaperBatch.id)
+        .where(PaperBatch.status == BatchStatus.COUNTED,
+               PaperTallySheet.entry == TallyEntry.FIRST)
+        .group_by(PaperBatch.vote_id)
+    )
+    counted: Counter = Counter()
+    for vote_id, n in db.session.execute(union_all(online, cards, sheets)):
+        counted[vote_id] += int(n or 0)
+    return counted
 
 
 def is_locked(vote: Vote) -> bool:
@@ -274,6 +349,97 @@ def publish_vote(vote: Vote, actor) -> Vote:
     return vote
 
 
+def close_now(vote: Vote, actor) -> Vote:
+    """Close an open vote at once, by the server's clock: online voting stops, and paper
+    cards collected up to today still count until the result is declared final.
+
+    The vote's row is locked first (as for a change of its questions): on PostgreSQL a
+    cast being written finishes before the close, and a later one finds the vote's new
+    box version and is refused on a fresh read (votes/casting/ballot_box.py). The online
+    ballots still waiting are mixed and the vote sealed when its results are first read
+    after the close, as after any close (votes/casting/mixing.py)."""
+    db.session.refresh(vote, with_for_update={"of": Vote})
+    if vote.is_final:
+        raise VoteFinal()
+    now = utcnow()
+    if services.phase(vote, now) != VotePhase.OPEN:
+        raise NotOpen()
+    planned = vote.closes_at
+    # A vote opened this very microsecond still closes after it opens (a CHECK says so).
+    vote.closes_at = max(now, vote.opens_at + timedelta(microseconds=1))
+    db.session.flush()
+    audit.record(actor, "vote.close_now", vote, slug=vote.slug,
+                 closes_at=vote.closes_at.isoformat(), planned=planned.isoformat())
+    return vote
+
+
+def copy_vote(vote: Vote, actor) -> Vote:
+    """A new draft of the same project with the vote's texts, settings, questions and
+    options, its title marked as a copy under a free slug. The dates stay for staff to set
+    anew; ballots, batches, participations and results stay with the original. Each
+    option's image is copied: a stored file has one owner (core/uploads.py)."""
+    copy = Vote(
+        project_id=vote.project_id,
+        slug=_copy_slug(vote.slug),
+        title=_copy_title(vote.title),
+        description=vote.description,
+        opens_at=vote.opens_at,
+        closes_at=vote.closes_at,
+        results_visibility=vote.results_visibility,
+        double_entry=vote.double_entry,
+        status=VoteStatus.DRAFT,
+        created_by_id=getattr(actor, "id", None),
+    )
+    stored: list[str] = []
+    try:
+        for question in vote.questions:
+            copied = Question(code=question.code, title=question.title,
+                              help_text=question.help_text, position=question.position)
+            for option in question.options:
+                image = uploads.copy(option.image)
+                if image:
+                    stored.append(image)
+                copied.options.append(Option(
+                    code=option.code, title=option.title, text=option.text, image=image,
+                    image_alt=option.image_alt if image else "", position=option.position,
+                ))
+            copy.questions.append(copied)
+        with db.session.begin_nested():
+            db.session.add(copy)
+    except BaseException as exc:
+        for name in stored:
+            uploads.delete(name)
+        if isinstance(exc, IntegrityError):  # another vote took the slug a moment ago
+            raise SlugTaken() from exc
+        raise
+    audit.record(actor, "vote.copy", copy, slug=copy.slug, source_id=vote.id,
+                 source_slug=vote.slug)
+    return copy
+
+
+def _copy_slug(slug: str) -> str:
+    """The first free slug of "<slug>-kopie", "<slug>-kopie-2" ..., shortened to fit; a copy
+    of a copy counts on from the original's slug."""
+    base = COPY_SLUG_SUFFIX.sub("", slug)
+    # Every candidate starts with this, whatever its number (fewer than 10 digits).
+    prefix = base[:SLUG_MAX - len(f"-{COPY_SLUG_WORD}-") - 9]
+    taken = set(db.session.scalars(
+        select(Vote.slug).where(Vote.slug.startswith(prefix, autoescape=True))
+    ))
+    suffixes = (f"-{COPY_SLUG_WORD}" + (f"-{n}" if n > 1 else "") for n in itertools.count(1))
+    candidates = (base[:SLUG_MAX - len(suffix)].rstrip("-") + suffix for suffix in suffixes)
+    return next(candidate for candidate in candidates if candidate not in taken)
+
+
+def _copy_title(title: str) -> str:
+    """The title marked as a copy, in the staff member's language, shortened to fit."""
+    marked = _("%(title)s (copy)", title=title)
+    if len(marked) > TITLE_MAX:
+        marked = _("%(title)s (copy)",
+                   title=title[:TITLE_MAX - (len(marked) - len(title))].rstrip())
+    return marked
+
+
 def readiness_problems(vote: Vote) -> list[tuple[str, Question | None]]:
     """What keeps `vote` from being published; empty when it is ready."""
     if not vote.questions:
@@ -343,18 +509,29 @@ def update_question(
     return question
 
 
+def question_deletion_refused(question: Question) -> SetupError | None:
+    """Why deleting `question` would be refused now, None if it would not: the page that
+    asks once more says so instead of offering the button."""
+    return _refusal(_check_question_deletable, question)
+
+
 def delete_question(question: Question, actor) -> None:
     """Remove a question and its options (and their images) from an unlocked vote."""
     vote = question.vote
     _ensure_unlocked(vote)
-    if vote.status == VoteStatus.PUBLISHED and len(vote.questions) <= 1:
-        raise LastQuestion()
+    _check_question_deletable(question)
     images = [option.image for option in question.options if option.image]
     audit.record(actor, "vote.question_delete", vote, question_id=question.id, code=question.code)
     vote.questions.remove(question)
     db.session.flush()
     for name in images:
         uploads.delete(name)
+
+
+def _check_question_deletable(question: Question) -> None:
+    vote = question.vote
+    if vote.status == VoteStatus.PUBLISHED and len(vote.questions) <= 1:
+        raise LastQuestion()
 
 
 def _checked_question_code(vote: Vote, code: str, question_id: int | None) -> str:
@@ -439,13 +616,17 @@ def update_option(
     return option
 
 
+def option_deletion_refused(option: Option) -> SetupError | None:
+    """Why deleting `option` would be refused now, None if it would not."""
+    return _refusal(_check_option_deletable, option)
+
+
 def delete_option(option: Option, actor) -> None:
     """Remove an option (and its image) from a question of an unlocked vote."""
     question = option.question
     vote = question.vote
     _ensure_unlocked(vote)
-    if vote.status == VoteStatus.PUBLISHED and len(question.options) <= 2:
-        raise TooFewOptions()
+    _check_option_deletable(option)
     audit.record(
         actor,
         "vote.option_delete",
@@ -458,6 +639,12 @@ def delete_option(option: Option, actor) -> None:
     question.options.remove(option)
     db.session.flush()
     uploads.delete(image)
+
+
+def _check_option_deletable(option: Option) -> None:
+    question = option.question
+    if question.vote.status == VoteStatus.PUBLISHED and len(question.options) <= 2:
+        raise TooFewOptions()
 
 
 def _checked_option(
@@ -495,6 +682,20 @@ def _ensure_unlocked(vote: Vote) -> None:
         raise VoteFinal()
     if is_locked(vote):
         raise VoteLocked()
+
+
+def _refusal(check, part: Question | Option) -> SetupError | None:
+    """The error `check` or the lock would raise for deleting `part`, without locking."""
+    vote = part.vote if isinstance(part, Question) else part.question.vote
+    if vote.is_final:
+        return VoteFinal()
+    if is_locked(vote):
+        return VoteLocked()
+    try:
+        check(part)
+    except SetupError as error:
+        return error
+    return None
 
 
 @contextmanager

@@ -1,6 +1,7 @@
 """Staff pages to set up a vote: the vote, its questions and their options, and publishing."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -8,6 +9,7 @@ from wtforms import SelectChoice
 from ...core.domain import show_on_form
 from ...core.image_fields import image_upload_message
 from ...core.permissions import require
+from ...core.time import local_today
 from ...core.uploads import UploadRejected
 from ...core.urls import id_arg
 from ...extensions import db
@@ -57,6 +59,12 @@ def _refused(vote: Vote, form, error: setup.SetupError, anchor: str | None = Non
 
 
 # Votes ---------------------------------------------------------------------------------
+
+
+@bp.route("/manage/votes")
+@require("manage_projects")
+def manage_list():
+    return render_template("votes/manage/list.html", votes=setup.all_votes())
 
 
 @bp.route("/manage/votes/new", methods=["GET", "POST"])
@@ -130,6 +138,43 @@ def publish(slug: str):
     return _back(vote)
 
 
+@bp.route("/manage/votes/<slug>/copy", methods=["POST"])
+@require("manage_projects")
+def copy(slug: str):
+    vote = _vote_or_404(slug)
+    try:
+        copied = setup.copy_vote(vote, current_user)
+    except setup.SetupError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _back(vote)
+    db.session.commit()
+    flash(_("This is a copy of “%(title)s”, saved as a draft. Check its web address, texts and "
+            "dates before you publish it.", title=vote.title), "success")
+    return _back(copied)
+
+
+@bp.route("/manage/votes/<slug>/close", methods=["GET", "POST"])
+@require("manage_projects")
+def close_now(slug: str):
+    """GET says what closing now means and asks; POST closes the vote."""
+    vote = _vote_or_404(slug)
+    if request.method == "POST":
+        try:
+            setup.close_now(vote, current_user)
+        except setup.SetupError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The vote is closed: online voting has stopped. Paper ballots collected "
+                    "up to %(day)s can still be entered until the result is declared final.",
+                    day=format_date(services.closing_day(vote))), "success")
+        return _back(vote)
+    return render_template("votes/manage/close.html", vote=vote, phase=services.phase(vote),
+                           today=local_today())
+
+
 # Questions -----------------------------------------------------------------------------
 
 
@@ -178,11 +223,19 @@ def question_edit(slug: str, question_id: int):
     )
 
 
-@bp.route("/manage/votes/<slug>/questions/<int:question_id>/delete", methods=["POST"])
+@bp.route("/manage/votes/<slug>/questions/<int:question_id>/delete", methods=["GET", "POST"])
 @require("manage_projects")
 def question_delete(slug: str, question_id: int):
+    """GET asks once more, naming the question; POST deletes it."""
     vote = _vote_or_404(slug)
     question = _question_or_404(vote, question_id)
+    if setup.is_locked(vote):
+        return _locked_page(vote)
+    if request.method == "GET":
+        return render_template(
+            "votes/manage/delete_question.html", vote=vote, question=question,
+            refused=setup.question_deletion_refused(question),
+        )
     try:
         setup.delete_question(question, current_user)
     except setup.VoteLocked:
@@ -262,13 +315,21 @@ def option_edit(slug: str, question_id: int, option_id: int):
 
 @bp.route(
     "/manage/votes/<slug>/questions/<int:question_id>/options/<int:option_id>/delete",
-    methods=["POST"],
+    methods=["GET", "POST"],
 )
 @require("manage_projects")
 def option_delete(slug: str, question_id: int, option_id: int):
+    """GET asks once more, naming the option; POST deletes it."""
     vote = _vote_or_404(slug)
     question = _question_or_404(vote, question_id)
     option = _option_or_404(question, option_id)
+    if setup.is_locked(vote):
+        return _locked_page(vote)
+    if request.method == "GET":
+        return render_template(
+            "votes/manage/delete_option.html", vote=vote, question=question, option=option,
+            refused=setup.option_deletion_refused(option),
+        )
     try:
         setup.delete_option(option, current_user)
     except setup.VoteLocked:

@@ -1,17 +1,36 @@
 """Setting up a vote: the rules staff meet, called without a request."""
 
 import io
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
+from mitwirkung.core import uploads
 from mitwirkung.core.models import AuditEntry
-from mitwirkung.core.time import local_to_utc, utc_to_local
+from mitwirkung.core.time import local_to_utc, local_today, utc_to_local, utcnow
 from mitwirkung.core.uploads import UploadRejected
 from mitwirkung.extensions import db
-from mitwirkung.votes.models import Option, Question, Vote
+from mitwirkung.votes import services
+from mitwirkung.votes.casting import ballot_box
+from mitwirkung.votes.casting import services as casting
+from mitwirkung.votes.models import (
+    Ballot,
+    InboxBallot,
+    OnlineTally,
+    Option,
+    PaperBatch,
+    Participation,
+    Question,
+    Vote,
+)
+from mitwirkung.votes.paper import batches, tally_sheets
+from mitwirkung.votes.paper.tally_sheets import SheetFigures
+from mitwirkung.votes.results import final
+from mitwirkung.votes.results.tally import tally
 from mitwirkung.votes.setup import services as setup
 
 from ... import factories
@@ -359,3 +378,261 @@ def test_questions_and_options_are_locked_once_ballots_exist(voted, actor, chang
     assert len(db.session.scalars(select(Option)).all()) == 7
     assert db.session.scalar(select(Option.title).where(Option.code == "A")) == "Offene Bühne"
     assert audit_actions(voted) == []
+
+
+# The list of votes ---------------------------------------------------------------------
+
+
+def test_the_list_says_where_each_vote_stands_latest_opening_first(project):
+    now = utcnow()
+    make_vote(project, slug="entwurf", status="draft", opens_at=now + timedelta(days=3))
+    make_vote(project, slug="geplant", opens_at=now + timedelta(days=2))
+    make_vote(project, slug="offen", opens_at=now - timedelta(days=1))
+    make_vote(project, slug="beendet", opens_at=now - timedelta(days=9),
+              closes_at=now - timedelta(days=2))
+    make_vote(project, slug="endgueltig", opens_at=now - timedelta(days=20),
+              closes_at=now - timedelta(days=10), final_at=now - timedelta(days=5))
+    rows = setup.all_votes()
+    assert [(row.vote.slug, row.standing) for row in rows] == [
+        ("entwurf", "draft"), ("geplant", "scheduled"), ("offen", "open"),
+        ("beendet", "closed"), ("endgueltig", "final"),
+    ]
+    assert [str(row.standing.label) for row in rows] == [
+        "Draft", "Scheduled", "Open", "Closed", "Result final"]
+
+
+def test_the_list_counts_the_ballots_the_results_count(app_ctx, project, actor):
+    vote = make_vote(project, slug="platz")
+    other = make_vote(project, slug="anderer-platz")
+    for choice in ("A", "B"):
+        cast(vote, factories.user(), {"entwurf": choice})
+    day = local_today()
+    batches.import_batch(vote, b"serial,entwurf,name\n1,A,B\n2,B,\n3,,\n", station="Markt",
+                         collected_on=day, entered_by=actor, file_name="markt.csv")
+    void, _parsed = batches.import_batch(vote, b"serial,entwurf,name\n4,A,\n", station="Rathaus",
+                                         collected_on=day, entered_by=actor, file_name="r.csv")
+    batches.void_batch(void, actor, "doppelt")
+    tally_sheets.enter_sheet(vote, station="Urne", collected_on=day, entered_by=actor,
+                             figures=SheetFigures(4, {"entwurf": {"options": {"A": 4}},
+                                                         "name": {"blank": 4}}))
+    db.session.commit()
+    rows = {row.vote.slug: row.ballots for row in setup.all_votes()}
+    assert rows == {"platz": 2 + 3 + 4, "anderer-platz": 0}
+    assert rows["platz"] == tally(vote).total_ballots
+    assert tally(other).total_ballots == 0
+
+
+# Asking before a deletion --------------------------------------------------------------
+
+
+def test_what_a_deletion_would_meet_is_known_before_it_is_tried(project, voted, actor):
+    vote = make_vote(project, status="draft")
+    assert setup.option_deletion_refused(vote.questions[0].options[0]) is None
+    assert setup.question_deletion_refused(vote.questions[0]) is None
+    short = make_vote(project, questions=[("entwurf", "E", [("A", "a"), ("B", "b")])])
+    assert isinstance(setup.option_deletion_refused(short.questions[0].options[0]),
+                      setup.TooFewOptions)
+    assert isinstance(setup.question_deletion_refused(short.questions[0]), setup.LastQuestion)
+    assert isinstance(setup.option_deletion_refused(voted.questions[0].options[0]),
+                      setup.VoteLocked)
+    assert audit_actions(vote) == audit_actions(short) == []
+
+
+# Closing early -------------------------------------------------------------------------
+
+
+def _open(project, **fields):
+    return make_vote(project, slug="offen", opens_at=utcnow() - timedelta(days=3),
+                     closes_at=utcnow() + timedelta(days=7), **fields)
+
+
+def test_an_open_vote_closes_now_by_the_server_clock_and_is_audited(project, actor):
+    vote = _open(project)
+    planned, version = vote.closes_at, vote.box_version
+    before = utcnow()
+    setup.close_now(vote, actor)
+    db.session.commit()
+    assert before <= vote.closes_at <= utcnow()
+    assert services.phase(vote) == "closed" and vote.box_version != version
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "vote.close_now"))
+    assert (entry.actor_id, entry.target_id) == (actor.id, vote.id)
+    assert entry.details["planned"] == planned.isoformat()
+    assert entry.details["closes_at"] == vote.closes_at.isoformat()
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        ({"status": "draft"}, setup.NotOpen),
+        ({"opens_at": datetime(2099, 1, 1), "closes_at": datetime(2099, 2, 1)}, setup.NotOpen),
+        ({"opens_at": OPENS, "closes_at": CLOSES}, setup.NotOpen),
+        ({"opens_at": OPENS, "closes_at": CLOSES, "final_at": CLOSES}, setup.VoteFinal),
+    ],
+    ids=["draft", "upcoming", "closed", "final"],
+)
+def test_only_an_open_vote_closes_early(project, actor, fields, error):
+    vote = make_vote(project, **fields)
+    closes_at = vote.closes_at
+    with pytest.raises(error):
+        setup.close_now(vote, actor)
+    db.session.rollback()
+    assert vote.closes_at == closes_at and audit_actions(vote) == []
+
+
+def test_no_ballot_is_taken_after_the_close_even_from_a_cached_ballot_box(project, actor):
+    vote = _open(project)
+    cast(vote, factories.user(), {"entwurf": "A"})
+    box = ballot_box.read(vote.slug)  # this process keeps the box it read while open
+    setup.close_now(vote, actor)
+    db.session.commit()
+    assert ballot_box.lookup(vote.slug) == (box, True)
+    with pytest.raises(casting.StaleBallotBox):
+        casting.cast_ballot(box, factories.user(), {"entwurf": "B"})
+    with pytest.raises(casting.VoteNotOpen):
+        casting.cast_online(vote.slug, factories.user(), MultiDict({"q-entwurf": "B"}))
+    assert db.session.scalar(select(func.count()).select_from(Participation)) == 1
+
+
+def test_the_results_after_an_early_close_seal_the_vote_with_every_ballot(
+    app, app_ctx, monkeypatch, project, actor
+):
+    monkeypatch.setitem(app.config, "BALLOT_MIX_SIZE", 3)
+    vote = _open(project)
+    for _n in range(7):
+        cast(vote, factories.user(), {"entwurf": "B"})
+    assert tally(vote).online_ballots == 3  # a group of 3 waits uncounted, and one in the inbox
+    setup.close_now(vote, actor)
+    db.session.commit()
+    assert vote.sealed_at is None  # the close is noticed when the results are read
+    results = tally(vote)
+    assert results.online_ballots == 7 and results.online_waiting == 0
+    assert vote.sealed_at is not None
+    assert db.session.scalar(select(func.count()).select_from(InboxBallot)) == 0
+    with pytest.raises(setup.AlreadyCounted):  # a sealed vote does not open again
+        setup.update_vote(vote, actor, **vote_fields(slug="offen", opens_at=vote.opens_at,
+                                                     closes_at=utcnow() + timedelta(days=1)))
+
+
+def test_paper_cards_of_the_closing_day_still_count_after_an_early_close(
+    app_ctx, project, actor
+):
+    vote = _open(project)
+    setup.close_now(vote, actor)
+    db.session.commit()
+    today = local_today()
+    batch, _parsed = batches.import_batch(vote, b"serial,entwurf,name\n1,A,B\n", station="Markt",
+                                          collected_on=today, entered_by=actor, file_name="m.csv")
+    assert batch.status == "counted"
+    with pytest.raises(batches.CollectedAfterClose):
+        batches.import_batch(vote, b"serial,entwurf,name\n2,A,B\n", station="Markt",
+                             collected_on=today + timedelta(days=1), entered_by=actor,
+                             file_name="n.csv")
+
+
+# Copying (called without a request, services speak the default language, German) ------
+
+
+def _setup_of(vote: Vote) -> list:
+    return [
+        (q.code, q.title, q.help_text, q.position,
+         [(o.code, o.title, o.text, o.image_alt, o.position) for o in q.options])
+        for q in vote.questions
+    ]
+
+
+def test_a_copy_is_a_new_draft_with_every_question_and_option(project, actor, uploaded_files):
+    vote = make_vote(project, slug="platz", title="Wie soll der Platz aussehen?",
+                     description="Drei **Entwürfe**", visibility="after_final",
+                     double_entry=True)
+    vote.questions[0].help_text = "Bitte einen wählen."
+    setup.add_option(vote.questions[0], actor, image=png(),
+                     **option_fields(code="D", text="Mit Brunnen", image_alt="Plan D"))
+    db.session.commit()
+    copy = setup.copy_vote(vote, actor)
+    db.session.commit()
+    assert (copy.slug, copy.title) == ("platz-kopie", "Wie soll der Platz aussehen? (Kopie)")
+    assert (copy.status, copy.project_id, copy.created_by_id) == ("draft", project.id, actor.id)
+    assert (copy.description, copy.description_html) == (vote.description,
+                                                         vote.description_html)
+    assert (copy.results_visibility, copy.double_entry) == ("after_final", True)
+    assert (copy.opens_at, copy.closes_at) == (vote.opens_at, vote.closes_at)
+    assert _setup_of(copy) == _setup_of(vote) and len(copy.questions[0].options) == 4
+    assert {q.id for q in copy.questions}.isdisjoint(q.id for q in vote.questions)
+    original, copied = vote.questions[0].options[3].image, copy.questions[0].options[3].image
+    assert copied != original and {original, copied} <= uploaded_files()
+    folder = Path(uploads._upload_dir())
+    assert (folder / copied).read_bytes() == (folder / original).read_bytes()
+    assert audit_actions(copy) == ["vote.copy"]
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "vote.copy"))
+    assert entry.details == {"slug": "platz-kopie", "source_id": vote.id, "source_slug": "platz"}
+
+
+def test_a_copy_takes_no_ballots_batches_participations_or_results(app_ctx, project, actor):
+    vote = make_vote(project, slug="platz")
+    cast(vote, factories.user(), {"entwurf": "A"})
+    batches.import_batch(vote, b"serial,entwurf,name\n1,A,B\n", station="Markt",
+                         collected_on=local_today(), entered_by=actor, file_name="m.csv")
+    setup.close_now(vote, actor)
+    final.declare_final(vote, actor)
+    db.session.commit()
+    copy = setup.copy_vote(vote, actor)
+    db.session.commit()
+    assert (copy.sealed_at, copy.final_at, copy.mixes, copy.mixes_counted) == (None, None, 0, 0)
+    assert copy.box_version != vote.box_version
+    assert not setup.is_locked(copy) and not setup.double_entry_locked(copy)
+    for model in (Participation, InboxBallot, Ballot, PaperBatch):
+        assert db.session.scalar(select(func.count()).select_from(model)
+                                 .where(model.vote_id == copy.id)) == 0
+    ids = [q.id for q in copy.questions]
+    assert db.session.scalar(select(func.count()).select_from(OnlineTally)
+                             .where(OnlineTally.question_id.in_(ids))) == 0
+    assert tally(copy).total_ballots == 0 and tally(vote).total_ballots == 2
+
+
+def test_copies_are_numbered_and_a_copy_of_a_copy_counts_on(app_ctx, project, actor):
+    vote = make_vote(project, slug="platz", title="Platz", status="draft")
+    first = setup.copy_vote(vote, actor)
+    second = setup.copy_vote(vote, actor)
+    third = setup.copy_vote(first, actor)
+    assert [v.slug for v in (first, second, third)] == [
+        "platz-kopie", "platz-kopie-2", "platz-kopie-3"]
+    assert [v.title for v in (first, second, third)] == [
+        "Platz (Kopie)", "Platz (Kopie)", "Platz (Kopie) (Kopie)"]
+
+
+def test_a_copy_of_a_long_slug_and_title_still_fits(app_ctx, project, actor):
+    vote = make_vote(project, slug="a" * 70 + "-" + "b" * 9, title="T" * 200, status="draft")
+    copies = [setup.copy_vote(vote, actor) for _n in range(2)]
+    for copy in copies:
+        assert len(copy.slug) <= setup.SLUG_MAX and re.match(setup.SLUG_PATTERN, copy.slug)
+        assert len(copy.title) <= 200 and copy.title.endswith(" (Kopie)")
+    assert copies[0].slug.endswith("-kopie") and copies[1].slug.endswith("-kopie-2")
+
+
+def test_an_image_of_a_copy_belongs_to_the_copy_alone(project, actor, uploaded_files):
+    vote = make_vote(project, slug="platz")
+    setup.add_option(vote.questions[0], actor, image=png(),
+                     **option_fields(code="D", image_alt="Plan D"))
+    db.session.commit()
+    original = vote.questions[0].options[3].image
+    copy = setup.copy_vote(vote, actor)
+    copied = copy.questions[0].options[3].image
+    assert services.upload_visibility(original) is True  # the published vote's image
+    assert services.upload_visibility(copied) is False  # the draft's, for staff only
+    setup.delete_option(copy.questions[0].options[3], actor)
+    assert original in uploaded_files() and copied not in uploaded_files()
+
+
+def test_a_copy_that_loses_its_slug_to_another_vote_leaves_no_file(
+    project, actor, uploaded_files, monkeypatch
+):
+    vote = make_vote(project, slug="platz", status="draft")
+    setup.add_option(vote.questions[0], actor, image=png(),
+                     **option_fields(code="D", image_alt="Plan D"))
+    db.session.commit()
+    before = uploaded_files()
+    monkeypatch.setattr(setup, "_copy_slug", lambda slug: "platz")  # taken meanwhile
+    with pytest.raises(setup.SlugTaken):
+        setup.copy_vote(vote, actor)
+    assert uploaded_files() == before
+    assert db.session.scalar(select(func.count()).select_from(Vote)) == 1

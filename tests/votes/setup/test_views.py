@@ -4,10 +4,11 @@ import io
 from datetime import datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from mitwirkung.core.models import AuditEntry
 from mitwirkung.extensions import db
+from mitwirkung.votes import services
 from mitwirkung.votes.models import Option, Question, Vote
 
 from ... import factories
@@ -32,6 +33,8 @@ OPTION = QUESTION + "/options/{option}"
 
 # (method, URL with {placeholders} from world(), expected status per role)
 MATRIX = [
+    ("GET", "/manage/votes", staff_only(200)),
+    ("POST", "/manage/votes", everyone(405)),
     ("GET", "/manage/votes/new", staff_only(200)),
     ("GET", "/manage/votes/new?project={project}", staff_only(200)),
     ("POST", "/manage/votes/new?project={project}", staff_only(200)),
@@ -41,6 +44,14 @@ MATRIX = [
     ("GET", "/manage/votes/{locked}", staff_only(200)),
     ("POST", "/manage/votes/{locked}", staff_only(200)),
     ("GET", "/manage/votes/no-such-vote", staff_only(404)),
+    ("POST", "/manage/votes/{locked}/copy", staff_only(302)),
+    ("GET", "/manage/votes/{locked}/copy", everyone(405)),
+    ("POST", "/manage/votes/no-such-vote/copy", staff_only(404)),
+    ("GET", "/manage/votes/{locked}/close", staff_only(200)),
+    ("POST", "/manage/votes/{locked}/close", staff_only(302)),
+    ("GET", "/manage/votes/{draft}/close", staff_only(200)),
+    ("POST", "/manage/votes/{draft}/close", staff_only(302)),
+    ("GET", "/manage/votes/no-such-vote/close", staff_only(404)),
     ("POST", "/manage/votes/{draft}/publish", staff_only(302)),
     ("GET", "/manage/votes/{draft}/publish", everyone(405)),
     ("GET", "/manage/votes/{draft}/questions/new", staff_only(200)),
@@ -52,7 +63,8 @@ MATRIX = [
     ("GET", "/manage/votes/{draft}/questions/{locked_question}/edit", staff_only(404)),
     ("GET", "/manage/votes/{locked}/questions/{locked_question}/edit", staff_only(403)),
     ("POST", QUESTION + "/delete", staff_only(302)),
-    ("GET", QUESTION + "/delete", everyone(405)),
+    ("GET", QUESTION + "/delete", staff_only(200)),
+    ("GET", "/manage/votes/{locked}/questions/{locked_question}/delete", staff_only(403)),
     ("POST", "/manage/votes/{locked}/questions/{locked_question}/delete", staff_only(403)),
     ("GET", QUESTION + "/options/new", staff_only(200)),
     ("POST", QUESTION + "/options/new", staff_only(200)),
@@ -66,7 +78,13 @@ MATRIX = [
         staff_only(403),
     ),
     ("POST", OPTION + "/delete", staff_only(302)),
-    ("GET", OPTION + "/delete", everyone(405)),
+    ("GET", OPTION + "/delete", staff_only(200)),
+    ("GET", QUESTION + "/options/{locked_option}/delete", staff_only(404)),
+    (
+        "GET",
+        "/manage/votes/{locked}/questions/{locked_question}/options/{locked_option}/delete",
+        staff_only(403),
+    ),
     (
         "POST",
         "/manage/votes/{locked}/questions/{locked_question}/options/{locked_option}/delete",
@@ -474,6 +492,110 @@ def test_locked_option_cannot_be_deleted(staff_client, locked):
     assert db.session.get(Option, option.id) is not None and audit_actions() == []
 
 
+# Copying -------------------------------------------------------------------------------
+
+
+def test_staff_copy_a_vote_from_the_list_and_land_on_the_new_draft(staff_client, locked):
+    form = '<form method="post" action="/manage/votes/platz/copy" class="inline-form">'
+    assert form in html(staff_client.get("/manage/votes"))
+    assert form in html(staff_client.get("/manage/votes/platz"))
+    response = staff_client.post("/manage/votes/platz/copy", follow_redirects=True)
+    page = html(response)
+    assert response.request.path == "/manage/votes/platz-kopie"
+    assert f"This is a copy of “{locked.title}”, saved as a draft." in page
+    copy = by_slug("platz-kopie")
+    assert (copy.status, copy.title) == ("draft", f"{locked.title} (copy)")
+    assert 'id="locked-notice"' not in page and "Offene Bühne" in page
+    assert audit_actions() == ["vote.copy"]
+
+
+def test_a_copy_made_in_german_says_kopie_in_its_title(app, staff, locked):
+    client = signed_in_client(app, staff)  # German, the default
+    client.post("/manage/votes/platz/copy")
+    assert by_slug("platz-kopie").title == f"{locked.title} (Kopie)"
+
+
+# Closing early -------------------------------------------------------------------------
+
+
+def test_staff_close_an_open_vote_early_through_a_page_that_says_what_follows(
+    staff_client, locked
+):
+    manage = html(staff_client.get("/manage/votes/platz"))
+    assert '<a href="/manage/votes/platz/close">Close the vote now</a>' in manage
+    page = html(staff_client.get("/manage/votes/platz/close"))
+    assert page.count("<h1>") == 1 and "<h1>Close the vote now?</h1>" in page
+    assert "Online voting stops at once." in page
+    assert "Paper cards collected up to today" in page and "declare the result final" in page
+    assert '<form method="post" action="/manage/votes/platz/close">' in page
+    assert 'class="button danger"' in page and 'href="/manage/votes/platz">Cancel</a>' in page
+    assert services.phase(locked) == "open" and audit_actions() == []
+
+    response = staff_client.post("/manage/votes/platz/close", follow_redirects=True)
+    assert response.request.path == "/manage/votes/platz"
+    assert "The vote is closed: online voting has stopped." in html(response)
+    assert services.phase(locked) == "closed" and audit_actions() == ["vote.close_now"]
+    assert "/manage/votes/platz/close" not in html(response)
+
+
+def test_a_vote_that_is_not_open_is_not_closed_early(staff_client, draft):
+    page = html(staff_client.get("/manage/votes/platz/close"))
+    assert 'id="refused"' in page and 'action="/manage/votes/platz/close"' not in page
+    closes_at = draft.closes_at
+    response = staff_client.post("/manage/votes/platz/close", follow_redirects=True)
+    assert "Only an open vote can be closed early." in html(response)
+    assert draft.closes_at == closes_at and audit_actions() == []
+    assert "/manage/votes/platz/close" not in html(staff_client.get("/manage/votes/platz"))
+
+
+# Deleting asks once more ----------------------------------------------------------------
+
+
+def test_deleting_an_option_asks_once_more_on_a_page_naming_it(staff_client, draft):
+    question = draft.questions[0]
+    option = question.options[1]
+    url = f"/manage/votes/platz/questions/{question.id}/options/{option.id}/delete"
+    setup_page = html(staff_client.get("/manage/votes/platz"))
+    assert f'<a href="{url}">' in setup_page
+    assert f'action="{url}"' not in setup_page  # the setup page deletes nothing itself
+    response = staff_client.get(url)
+    page = html(response)
+    assert response.status_code == 200 and page.count("<h1>") == 1
+    assert "<h1>Delete option “Verschlungene Wege”?</h1>" in page
+    assert question.title in page
+    assert f'<form method="post" action="{url}">' in page
+    assert 'class="button danger"' in page
+    assert f'href="/manage/votes/platz#question-{question.id}">Cancel</a>' in page
+    assert db.session.get(Option, option.id) is not None and audit_actions() == []
+    response = staff_client.post(url)
+    assert response.headers["Location"].endswith(f"/manage/votes/platz#question-{question.id}")
+    assert db.session.get(Option, option.id) is None
+
+
+def test_deleting_a_question_asks_once_more_listing_its_options(staff_client, draft):
+    question = draft.questions[0]
+    url = f"/manage/votes/platz/questions/{question.id}/delete"
+    assert f'<a href="{url}">' in html(staff_client.get("/manage/votes/platz"))
+    page = html(staff_client.get(url))
+    assert f"<h1>Delete question “{question.title}”?</h1>" in page
+    assert "Offene Bühne" in page and "Grünes Band" in page and "its 3 options" in page
+    assert f'<form method="post" action="{url}">' in page
+    assert db.session.get(Question, question.id) is not None and audit_actions() == []
+    staff_client.post(url)
+    assert db.session.get(Question, question.id) is None
+
+
+def test_the_page_says_up_front_when_a_deletion_would_be_refused(staff_client, project):
+    vote = make_vote(project, slug="knapp", questions=[("e", "E", [("A", "a"), ("B", "b")])])
+    question = vote.questions[0]
+    for url in (f"/manage/votes/knapp/questions/{question.id}/delete",
+                f"/manage/votes/knapp/questions/{question.id}/options/"
+                f"{question.options[0].id}/delete"):
+        page = html(staff_client.get(url))
+        assert 'id="refused"' in page and "<form method=\"post\" action=\"/manage" not in page
+    assert "keeps at least two options" in page
+
+
 # Links from the public pages ------------------------------------------------------------
 
 
@@ -500,3 +622,55 @@ def test_new_vote_without_a_chosen_project_asks_for_one(staff_client, project):
     response = staff_client.post("/manage/votes/new", data=vote_form(project_id="0"))
     assert "Please choose a project." in html(response)
     assert db.session.scalar(select(Vote)) is None
+
+
+# The list of votes ---------------------------------------------------------------------
+
+
+def test_staff_list_every_vote_with_project_status_and_berlin_times(staff_client, project, draft):
+    closed = make_vote(project, slug="alt", title="Alter Platz",
+                       opens_at=datetime(2023, 8, 21, 6, 0),
+                       closes_at=datetime(2023, 10, 31, 17, 0))
+    cast(make_vote(project, slug="offen", title="Offener Platz"), factories.user(),
+         {"entwurf": "A"})
+    page = html(staff_client.get("/manage/votes"))
+    assert page.count("<h1>") == 1
+    for vote in (draft, closed, by_slug("offen")):
+        assert f'<a href="/manage/votes/{vote.slug}">{vote.title}</a>' in page
+    assert page.count(project.title) == 3
+    assert "Draft" in page and "Open" in page and "Closed" in page
+    assert "8/21/23, 8:00\u202fAM" in page and "10/31/23, 6:00\u202fPM" in page
+    assert 'href="/manage/votes/new"' in page
+    assert 'role="region"' in page and '<th scope="row">' in page
+
+
+def test_the_list_runs_the_same_few_queries_for_one_vote_and_for_many(app, staff_client, project):
+    make_vote(project)
+    one = queries(app, staff_client, "/manage/votes")
+    for _ in range(6):
+        cast(make_vote(project_factories.project()), factories.user(), {"entwurf": "B"})
+    assert queries(app, staff_client, "/manage/votes") == one <= 10
+
+
+def test_staff_find_the_list_in_the_navigation_and_beside_the_projects(app, staff_client):
+    citizen = signed_in_client(app, factories.user())
+    assert 'href="/manage/votes"' in html(staff_client.get("/"))
+    assert 'href="/manage/votes"' in html(staff_client.get("/manage/projects"))
+    assert 'href="/manage/votes"' not in html(citizen.get("/"))
+
+
+def queries(app, client, url: str) -> int:
+    """How many SQL statements one request of `url` runs."""
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)

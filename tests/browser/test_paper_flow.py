@@ -55,9 +55,9 @@ def test_staff_enter_cards_by_hand_and_import_a_file(page, live_server):
     facts = page.locator("dl.facts").inner_text()
     assert "123" in facts, facts  # 3 by hand + 120 from the file
     design_rows = page.locator("section.result").first.locator("tbody tr")
-    paper_column = [int(row.locator("td").nth(1).inner_text().replace(".", ""))
+    paper_column = [int(row.locator("td[data-label=Papier]").inner_text().replace(".", ""))
                     for row in design_rows.all()]
     assert sum(paper_column) == 123  # every paper card is an option, blank or invalid
     invalid_row = page.locator("section.result").first.locator("tr", has_text="Ungültig")
-    assert int(invalid_row.locator("td").nth(1).inner_text()) >= 1
+    assert int(invalid_row.locator("td[data-label=Papier]").inner_text()) >= 1
     check_page(page, "paper-merged-results")

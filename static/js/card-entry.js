@@ -35,6 +35,9 @@
   let correcting = null; // the refused card now in the form
   let draft = null; // what was typed for the next card while a refused one is corrected
   let lastField = serial; // the field the person was in before pressing a button
+  // Whether a key went into the card since the last Enter: a second Enter (a double tap)
+  // must not save the proposed number as a card without answers.
+  let typed = false;
   let pattern = toPattern(section.dataset.pattern);
   let patternWarning = section.dataset.patternWarning || "";
   let savedNote = note ? note.innerHTML.trim() : ""; // about the card saved last
@@ -117,8 +120,8 @@
   let typedMisfits = false;
 
   function misfits() {
-    const typed = serial.value.trim();
-    return Boolean(pattern && patternWarning && typed && !pattern.test(typed));
+    const number = serial.value.trim();
+    return Boolean(pattern && patternWarning && number && !pattern.test(number));
   }
 
   function showNote() {
@@ -141,6 +144,10 @@
     if (field.setSelectionRange) field.setSelectionRange(end, end);
   }
 
+  form.addEventListener("input", () => {
+    typed = true;
+  });
+
   form.addEventListener("focusin", (event) => {
     if (event.target.name && event.target.type !== "hidden") lastField = event.target;
   });
@@ -148,18 +155,23 @@
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const values = valuesNow();
-    if (isEmpty(values) && !correcting) return; // Enter on an empty card: nothing to send
+    if (!typed && !correcting) {
+      if (!isEmpty(values)) status.textContent = section.dataset.nothingTyped || "";
+      return; // Enter on a card nothing was typed into: nothing to send
+    }
     queue.push({ values: values });
     clearErrors();
     if (draft) {
       // Back to the card that was being typed when the refused one was called up.
       fill(draft.values);
       const field = form.elements.namedItem(draft.field) || serial;
+      typed = draft.typed;
       draft = null;
       correcting = null;
       focusEnd(field);
     } else {
       correcting = null;
+      typed = false;
       fill({});
       serial.focus();
     }
@@ -254,12 +266,13 @@
       refused.push(correcting);
       refusedBox.appendChild(correcting.notice);
     } else {
-      const typed = valuesNow();
-      draft = isEmpty(typed) ? null : { values: typed, field: lastField.name };
+      const now = valuesNow();
+      draft = isEmpty(now) ? null : { values: now, field: lastField.name, typed: typed };
     }
     refused.splice(refused.indexOf(entry), 1);
     entry.notice.remove();
     correcting = entry;
+    typed = true;
     fill(entry.values);
     typedMisfits = false;
     showNote();

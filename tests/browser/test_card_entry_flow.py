@@ -231,3 +231,27 @@ def test_closing_and_voiding_ask_on_pages_of_their_own(page, live_server):
     assert page.url.endswith(BATCHES)
     expect(page.locator("tr", has_text="Stadtfest")).to_contain_text("Doppelt abgegeben")
     check_page(page, "batch-voided")
+
+
+def test_a_number_unlike_the_batchs_others_is_pointed_out_but_saved(page, live_server):
+    log_in(page, live_server, "staff")
+    start_batch(page, "Markt Süd")
+    for serial in ("M-0001", "M-0002"):
+        page.keyboard.type(serial)
+        page.keyboard.press("Tab")
+        page.keyboard.type("a")
+        page.keyboard.press("Enter")
+    expect(page.locator("[name=serial]")).to_have_value("M-0003")
+    note = page.locator("#serial-note")
+    page.keyboard.type("N-003")  # typed over the proposal: another beginning, three digits
+    page.keyboard.press("Tab")  # the number is complete: now it is checked
+    expect(note).to_contain_text("Diese Nummer sieht anders aus als die übrigen dieses "
+                                 "Stapels (etwa M-0002)")
+    assert note.get_attribute("aria-live") == "polite"
+    assert "serial-note" in page.get_attribute("[name=serial]", "aria-describedby")
+    check_page(page, "card-entry-pattern-warning")
+    page.keyboard.type("b")
+    page.keyboard.press("Enter")  # a warning, not a refusal
+    expect(note).to_contain_text("Karte N-003 wurde gespeichert, aber ihre Nummer sieht anders "
+                                 "aus als die übrigen dieses Stapels (etwa M-0002)")
+    assert sorted(stored_cards(live_server, "Markt Süd")) == ["M-0001", "M-0002", "N-003"]

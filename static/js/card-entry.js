@@ -17,9 +17,9 @@
 
   const section = document.querySelector("[data-card-entry]");
   const form = section && section.querySelector("form[data-card-form]");
-  if (!form || !window.fetch || !window.URLSearchParams || !("content" in document.createElement("template"))) {
-    return;
-  }
+  const modern = window.fetch && window.URLSearchParams &&
+    "content" in document.createElement("template");
+  if (!form || !modern) return; // the plain form works as it is
   const serial = form.elements.namedItem("serial");
   const token = form.elements.namedItem("csrf_token");
   const status = document.getElementById("entry-status");
@@ -294,7 +294,8 @@
   const active = document.activeElement;
   const untouched = !active || active === document.body ||
     (form.contains(active) && active !== serial && !active.value);
-  if (proposal && serial.value === proposal && untouched && !section.querySelector(".error-summary")) {
+  const refusedPage = section.querySelector(".error-summary");
+  if (proposal && serial.value === proposal && untouched && !refusedPage) {
     serial.focus();
     serial.select();
   }

@@ -1,9 +1,11 @@
 """Typing paper cards at a market stall: cards typed ahead as fast as keys go arrive exactly
 as typed; a wrong answer names its question, lists the valid answers and takes the cursor
-there; a batch is closed and voided through pages that ask once more. Every page passes
+there; an unusual card number is pointed out; a batch is closed and voided through pages
+that ask once more, and a number of cards other than expected is stated. Every page passes
 axe-core."""
 
 import contextlib
+from pathlib import Path
 
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -213,7 +215,8 @@ def test_closing_and_voiding_ask_on_pages_of_their_own(page, live_server):
     submit(page, "main form[action$='/close'] button")
     assert page.url.endswith(BATCHES)
     expect(page.locator(".flash-success")).to_contain_text("3 Karten zählen jetzt")
-    assert sorted(stored_cards(live_server, "Stadtfest")) == ["Z-1", "Z-2", "Z-3"]
+    assert stored_cards(live_server, "Stadtfest") == {
+        "Z-1": ("A", ""), "Z-2": ("A", ""), "Z-3": ("C", "")}
 
     row = page.locator("tr", has_text="Stadtfest")
     row.get_by_role("link", name="Stapel für ungültig erklären").click()
@@ -255,3 +258,30 @@ def test_a_number_unlike_the_batchs_others_is_pointed_out_but_saved(page, live_s
     expect(note).to_contain_text("Karte N-003 wurde gespeichert, aber ihre Nummer sieht anders "
                                  "aus als die übrigen dieses Stapels (etwa M-0002)")
     assert sorted(stored_cards(live_server, "Markt Süd")) == ["M-0001", "M-0002", "N-003"]
+
+
+def test_the_import_preview_states_a_difference_to_the_expected_number(
+    page, live_server, tmp_path
+):
+    sample = Path(__file__).resolve().parents[1] / "data" / "ballots-wochenmarkt.csv"
+    lines = sample.read_text(encoding="utf-8-sig").replace("W-", "P-").splitlines()
+    short = tmp_path / "markt-ohne-eine.csv"
+    short.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")  # one card left out
+    log_in(page, live_server, "staff")
+    page.goto(f"{BATCHES}/import")
+    page.set_input_files("[name=file]", str(short))
+    page.fill("[name=station]", "Wochenmarkt Nord")
+    page.fill("[name=expected_cards]", "120")
+    submit(page)
+    expect(page.locator("#count-warning")).to_contain_text(
+        "1 Karte weniger als erwartet: 119 erfasst, 120 erwartet.")
+    check_page(page, "import-preview-difference")
+    submit(page, "main form[action$='/confirm'] button")
+    expect(page.locator(".flash-success")).to_contain_text("119")
+    assert len(stored_cards(live_server, "Wochenmarkt Nord")) == 119
+    # Out of the result again: the other flows count the demo vote's paper ballots.
+    page.locator("tr", has_text="Wochenmarkt Nord").get_by_role(
+        "link", name="Stapel für ungültig erklären").click()
+    page.fill("[name=reason]", "Nur für den Test")
+    submit(page, "main button[type=submit]")
+    expect(page.locator("tr", has_text="Wochenmarkt Nord")).to_contain_text("Nur für den Test")

@@ -96,12 +96,15 @@ def discover(app, client, world) -> dict[str, dict]:
 
 
 def _plausible(form: dict) -> MultiDict:
-    """The form as a person might send it: what the page offers, a word where it offers
-    nothing, and a card file of the world's vote for a file field."""
+    """The form as a person might send it: what the page offers, a word (a number for a
+    number field) where it offers nothing, and a card file of the world's vote for a file
+    field."""
     data = MultiDict()
     for name, (kind, values) in form.items():
         if kind == "file":
             data.add(name, (io.BytesIO(b"serial,entwurf,name\nF-1,A,B\n"), "karten.csv"))
+        elif kind == "number":
+            data.add(name, next((value for value in values if value), "1"))
         elif kind not in ("checkbox", "radio", "submit") or values:
             data.add(name, next((value for value in values if value), "Markt"))
     return data

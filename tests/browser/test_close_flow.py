@@ -4,6 +4,8 @@ result. Every page passes axe-core."""
 
 from datetime import timedelta
 
+from playwright.sync_api import expect
+
 from mitwirkung.core.time import utc_to_local, utcnow
 
 from ..projects import factories as project_factories
@@ -47,9 +49,10 @@ def test_staff_close_count_the_box_afterwards_and_declare_the_result_final(
     page.keyboard.type("U-001")
     tab_to(page, "[name=q-entwurf]")
     page.keyboard.type("b")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    submit(page, "form[action$='/close'] button[type=submit]")
+    page.keyboard.press("Enter")
+    expect(page.locator("#card-count")).to_have_text("1 Karte in diesem Stapel")
+    page.get_by_role("link", name="Stapel abschließen und zählen").click()
+    submit(page, "main form[action$='/close'] button[type=submit]")
 
     page.goto("/manage/votes/lesegarten")
     page.get_by_role("link", name="Ergebnis für endgültig erklären").click()

@@ -3,6 +3,8 @@ both channels. Every page passes axe-core."""
 
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from .a11y import check_page
 from .test_staff_pages import log_in
 from .test_vote_flow import tab_to
@@ -35,11 +37,14 @@ def test_staff_enter_cards_by_hand_and_import_a_file(page, live_server):
         page.keyboard.type(design)
         tab_to(page, "[name=q-name]")
         page.keyboard.type(name)
-        with page.expect_navigation():
-            page.keyboard.press("Enter")
-    assert "3" in page.locator("#card-count").inner_text()
+        page.keyboard.press("Enter")  # saved without leaving the page
+        expect(page.locator("#entry-status")).to_contain_text(f"Karte {serial} gespeichert.")
+    expect(page.locator("#card-count")).to_have_text("3 Karten in diesem Stapel")
     check_page(page, "paper-cards-entered")
-    submit(page, "form[action$='/close'] button")
+    page.get_by_role("link", name="Stapel abschließen und zählen").click()
+    page.wait_for_load_state()
+    check_page(page, "paper-batch-close")
+    submit(page, "main form[action$='/close'] button")
 
     page.goto("/manage/votes/pfalztheater/batches/import")
     page.set_input_files("[name=file]", str(SAMPLE))

@@ -10,9 +10,10 @@ index on (vote, serial) among non-voided ballots decides between concurrent entr
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select, update
@@ -46,6 +47,7 @@ from .parse import (
 
 STATION_MAX_LENGTH = 120  # the width of paper_batches.station
 FILE_NAME_MAX_LENGTH = 255
+MAX_EXPECTED_CARDS = 100_000  # parse.MAX_ROWS: no batch can hold more
 # Ballots written per INSERT statement: fast, and memory stays flat for big files.
 CHUNK = 2000
 BALLOT_COLUMNS = ("id", "vote_id", "channel", "batch_id", "serial", "voided")
@@ -136,6 +138,61 @@ class InvalidStation(BatchError):
     field = "station"
 
 
+class InvalidExpectedCards(BatchError):
+    """The expected number of cards is not a whole number from 1 to MAX_EXPECTED_CARDS."""
+
+    message = _l("Please enter a whole number from 1 to %(max)s.")
+    field = "expected_cards"
+
+    def __init__(self):
+        super().__init__(max=MAX_EXPECTED_CARDS)
+
+
+@dataclass(frozen=True)
+class CardCount:
+    """How many cards a batch holds against how many it should (None: not said)."""
+
+    cards: int
+    expected: int | None
+
+    @property
+    def difference(self) -> int:
+        """Cards entered minus cards expected: negative when cards are missing."""
+        return 0 if self.expected is None else self.cards - self.expected
+
+    @property
+    def matches(self) -> bool:
+        return self.difference == 0
+
+    def warning(self) -> str | None:
+        """The difference in words, or None when the numbers agree (or none was said)."""
+        if self.difference < 0:
+            return ngettext("%(num)d card fewer than expected: %(cards)d entered, %(expected)d "
+                            "expected.",
+                            "%(num)d cards fewer than expected: %(cards)d entered, "
+                            "%(expected)d expected.",
+                            -self.difference, cards=self.cards, expected=self.expected)
+        if self.difference > 0:
+            return ngettext("%(num)d card more than expected: %(cards)d entered, %(expected)d "
+                            "expected.",
+                            "%(num)d cards more than expected: %(cards)d entered, "
+                            "%(expected)d expected.",
+                            self.difference, cards=self.cards, expected=self.expected)
+        return None
+
+
+class CardCountDiffers(BatchError):
+    """A batch is closed with another number of cards than expected only once someone has
+    seen the difference and confirmed that number (`count`)."""
+
+    def __init__(self, count: CardCount):
+        super().__init__(count)
+        self.count = count
+
+    def __str__(self) -> str:
+        return self.count.warning() or ""
+
+
 class StationDayTaken(BatchError):
     """The station's cards of that day are already entered the other way (or as a sheet)."""
 
@@ -198,6 +255,16 @@ def check_collected_on(vote: Vote, collected_on: date) -> None:
         raise CollectedAfterClose(last_day)
 
 
+def clean_expected_cards(expected_cards: int | None) -> int | None:
+    """The expected number of cards, if one was said; InvalidExpectedCards if not sensible."""
+    if expected_cards is None:
+        return None
+    if (isinstance(expected_cards, bool) or not isinstance(expected_cards, int)
+            or not 1 <= expected_cards <= MAX_EXPECTED_CARDS):
+        raise InvalidExpectedCards
+    return expected_cards
+
+
 def clean_station(station: str) -> str:
     station = " ".join((station or "").split())
     if not station or len(station) > STATION_MAX_LENGTH:
@@ -256,15 +323,19 @@ def import_batch(
     collected_on: date,
     entered_by,
     file_name: str | None,
+    expected_cards: int | None = None,
     dry_run: bool = False,
 ) -> tuple[PaperBatch | None, ParsedFile]:
     """Check a CSV file of paper cards and, unless `dry_run`, write it as one batch: counted,
     or awaiting its check entry ('checking') if the vote has double entry.
 
     All or nothing: any error raises ImportRejected with every error, and nothing is written.
+    A file with another number of cards than `expected_cards` is not refused: the preview
+    shows the difference (CardCount), and confirming it imports the file as it is.
     """
     vote = require_accepting(vote)
     station = clean_station(station)
+    expected_cards = clean_expected_cards(expected_cards)
     check_collected_on(vote, collected_on)
     require_station_day_free(vote, station, collected_on, tally=False)
     # First, since the file's serials would all be "already counted" too.
@@ -281,7 +352,7 @@ def import_batch(
         vote_id=vote.id, station=station, collected_on=collected_on, source=BatchSource.CSV,
         file_name=(file_name or "")[:FILE_NAME_MAX_LENGTH] or None, file_sha256=parsed.sha256,
         status=closed_status(vote), entered_by_id=getattr(entered_by, "id", None),
-        closed_at=utcnow(),
+        closed_at=utcnow(), expected_cards=expected_cards,
     )
     # A savepoint, so a clash with a concurrent import leaves the session usable and empty.
     savepoint = db.session.begin_nested()
@@ -304,7 +375,8 @@ def import_batch(
     if batch.status == BatchStatus.COUNTED:
         record_paper_tally(batch)
     audit.record(entered_by, "paper.import", batch, cards=len(parsed.cards), file=file_name,
-                 sha256=parsed.sha256, station=station, status=batch.status)
+                 sha256=parsed.sha256, station=station, status=batch.status,
+                 expected_cards=expected_cards)
     return batch, parsed
 
 
@@ -357,16 +429,19 @@ def closed_status(vote: Vote) -> str:
     return BatchStatus.CHECKING if vote.double_entry else BatchStatus.COUNTED
 
 
-def open_batch(vote: Vote | None, station: str, collected_on: date, entered_by) -> PaperBatch:
-    """Start a batch to type in card by card; it counts once closed."""
+def open_batch(vote: Vote | None, station: str, collected_on: date, entered_by, *,
+               expected_cards: int | None = None) -> PaperBatch:
+    """Start a batch to type in card by card; it counts once closed. `expected_cards`, if
+    the station counted its cards, is checked when the batch is closed."""
     vote = require_accepting(vote)
     check_collected_on(vote, collected_on)
     station = clean_station(station)
+    expected_cards = clean_expected_cards(expected_cards)
     require_station_day_free(vote, station, collected_on, tally=False)
     batch = PaperBatch(
         vote_id=vote.id, station=station, collected_on=collected_on,
         source=BatchSource.MANUAL, status=BatchStatus.OPEN,
-        entered_by_id=getattr(entered_by, "id", None),
+        entered_by_id=getattr(entered_by, "id", None), expected_cards=expected_cards,
     )
     db.session.add(batch)
     db.session.flush()
@@ -442,21 +517,35 @@ def _own_card(batch: PaperBatch, ballot: Ballot) -> None:
         raise ValueError("the card belongs to another batch")
 
 
-def close_batch(batch: PaperBatch, actor) -> int:
-    """Count a batch typed by hand (or, with double entry, hand it over to be checked);
-    returns its number of cards."""
-    vote = _editable(batch, BatchStatus.OPEN)
-    cards = batch_size(batch)
-    if not cards:
+def closing_count(batch: PaperBatch) -> CardCount:
+    """What closing the batch now would count, against what it should hold; refuses like
+    close_batch when the batch cannot be closed (not open, no cards, vote not accepting)."""
+    _editable(batch, BatchStatus.OPEN)
+    count = CardCount(batch_size(batch), batch.expected_cards)
+    if not count.cards:
         raise EmptyBatch
+    return count
+
+
+def close_batch(batch: PaperBatch, actor, *, confirmed_cards: int | None = None) -> int:
+    """Count a batch typed by hand (or, with double entry, hand it over to be checked);
+    returns its number of cards.
+
+    When the batch holds another number of cards than expected, it closes only if
+    `confirmed_cards` is that very number (someone saw the difference and closes anyway);
+    else CardCountDiffers says the difference."""
+    count = closing_count(batch)
+    vote = db.session.get(Vote, batch.vote_id)
+    if not count.matches and confirmed_cards != count.cards:
+        raise CardCountDiffers(count)
     batch.status = closed_status(vote)
     batch.closed_at = utcnow()
     db.session.flush()
     if batch.status == BatchStatus.COUNTED:
         record_paper_tally(batch)
-    audit.record(actor, "paper.close", batch, cards=cards, station=batch.station,
-                 status=batch.status)
-    return cards
+    audit.record(actor, "paper.close", batch, cards=count.cards, station=batch.station,
+                 status=batch.status, expected_cards=count.expected)
+    return count.cards
 
 
 def void_batch(batch: PaperBatch, actor, reason: str) -> None:
@@ -483,6 +572,19 @@ def void_batch(batch: PaperBatch, actor, reason: str) -> None:
 
 def batch_size(batch: PaperBatch) -> int:
     return db.session.scalar(select(func.count()).where(Ballot.batch_id == batch.id)) or 0
+
+
+def serials_of(batch: PaperBatch) -> list[str]:
+    """The card numbers of the batch, highest first (as cards_of orders them)."""
+    return list(db.session.scalars(
+        select(Ballot.serial).where(Ballot.batch_id == batch.id)
+        .order_by(func.length(Ballot.serial).desc(), Ballot.serial.desc())
+    ))
+
+
+def serial_guide(batch: PaperBatch, after: str | None = None) -> cards.SerialGuide:
+    """The proposal and pattern for the batch's next card; `after` the card just saved."""
+    return cards.serial_guide(serials_of(batch), after)
 
 
 def batch_summaries(vote: Vote) -> list[BatchResult]:

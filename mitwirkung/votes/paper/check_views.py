@@ -11,6 +11,7 @@ from ...extensions import db
 from .. import bp, services
 from . import batches, cards, double_entry
 from . import parse as paper
+from .entry import CONFLICT, entry_refused, entry_saved, wants_json
 from .forms import CheckFileForm, card_form, question_field_name
 from .views import RECENT_CARDS
 
@@ -39,30 +40,63 @@ def _to_compare(vote, batch, anchor: str | None = None):
 @bp.route(f"{PREFIX}/check", methods=["GET", "POST"])
 @require("manage_projects")
 def batch_check(slug: str, batch_id: int):
-    """The check entry: the batch's cards typed again, one per screen, by another person."""
+    """The check entry: the batch's cards typed again, one per screen, by another person.
+    The entry script posts the same form and gets JSON back (entry.py)."""
     vote, batch = _vote_and_batch(slug, batch_id)
-    form = card_form(vote, data={"serial": request.args.get("serial", "")[:40]})
-    if form.validate_on_submit():
+    typed = request.args.get("serial", "")[:40]  # a card the comparison found missing
+    form = card_form(vote, entry=True, data={"serial": typed})
+    if form.is_submitted():
+        card = None
         try:
-            card = double_entry.add_check_card(batch, form.serial.data, form.cells(),
-                                               current_user)
+            if form.validate():
+                card = double_entry.add_check_card(batch, form.serial.data, form.cells(),
+                                                   current_user)
         except cards.CardRejected as error:
             form.show_errors(error)
         except batches.BatchError as error:
+            if wants_json():
+                db.session.rollback()
+                return entry_refused(form, form.serial.data, status=CONFLICT,
+                                     message=str(error))
             return _refuse(vote, batch, error, ".batch_check")
-        else:
+        if card is not None:
             db.session.commit()
+        if wants_json():
+            if card is None:
+                return entry_refused(form, form.serial.data)
+            return _check_saved(vote, batch, card.serial)
+        if card is not None:
             flash(_("Card %(serial)s saved.", serial=card.serial), "success")
-            return redirect(url_for(".batch_check", slug=slug, batch_id=batch.id))
+            return redirect(url_for(".batch_check", slug=slug, batch_id=batch.id,
+                                    after=card.serial))
+    guide = double_entry.serial_guide(batch, request.args.get("after"))
+    if not form.is_submitted() and not typed:
+        form.propose(guide.proposal)
+    return render_template(
+        "votes/batches/check.html", **_check_context(vote, batch), form=form, guide=guide,
+        first_count=batches.batch_size(batch), accepting=services.accepts_paper(vote),
+        may_check=double_entry.may_check(batch, current_user),
+    )
+
+
+def _check_context(vote, batch) -> dict:
+    """What the check entry's page and the entry script's answer show of its cards."""
     show_all = request.args.get("all") == "1"
     count = double_entry.check_size(batch)
-    return render_template(
-        "votes/batches/check.html", vote=vote, batch=batch, form=form, count=count,
-        first_count=batches.batch_size(batch), show_all=show_all,
-        cards=double_entry.check_cards_of(batch, None if show_all else RECENT_CARDS),
-        check_answers=cards.check_answers,
-        accepting=services.accepts_paper(vote),
-        may_check=double_entry.may_check(batch, current_user),
+    return {"vote": vote, "batch": batch, "count": count,
+            "count_text": ngettext("%(num)d card in the check entry",
+                                   "%(num)d cards in the check entry", count),
+            "show_all": show_all, "check_answers": cards.check_answers,
+            "cards": double_entry.check_cards_of(batch, None if show_all else RECENT_CARDS)}
+
+
+def _check_saved(vote, batch, serial: str):
+    context = _check_context(vote, batch)
+    return entry_saved(
+        serial=serial, count=context["count"], count_text=context["count_text"],
+        guide=double_entry.serial_guide(batch, serial),
+        cards_html=render_template("votes/batches/_check_cards.html", **context,
+                                   may_enter=True),
     )
 
 

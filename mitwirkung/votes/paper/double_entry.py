@@ -186,6 +186,16 @@ def check_cards_of(batch: PaperBatch, limit: int | None = None) -> list[PaperChe
     ))
 
 
+def serial_guide(batch: PaperBatch, after: str | None = None) -> cards.SerialGuide:
+    """The proposal and pattern for the check entry's next card, from its cards so far
+    (never from the first entry, which the check entry does not look at)."""
+    serials = db.session.scalars(
+        select(PaperCheckCard.serial).where(PaperCheckCard.batch_id == batch.id)
+        .order_by(func.length(PaperCheckCard.serial).desc(), PaperCheckCard.serial.desc())
+    )
+    return cards.serial_guide(list(serials), after)
+
+
 def get_check_card(batch: PaperBatch, card_id: int) -> PaperCheckCard | None:
     card = db.session.get(PaperCheckCard, card_id)
     return card if card is not None and card.batch_id == batch.id else None

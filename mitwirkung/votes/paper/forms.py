@@ -3,12 +3,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, HiddenField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import DateField, HiddenField, IntegerField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..models import Vote
-from .batches import STATION_MAX_LENGTH
-from .cards import invalid_shortcut, question_specs
+from .batches import MAX_EXPECTED_CARDS, STATION_MAX_LENGTH
+from .cards import answer_guide, question_specs
 from .parse import SERIAL_MAX_LENGTH
 
 
@@ -30,6 +30,19 @@ def _collected_on():
     )
 
 
+def _expected_cards():
+    return IntegerField(
+        _l("Number of cards"),
+        validators=[Optional(), NumberRange(min=1, max=MAX_EXPECTED_CARDS,
+                                            message=_l("Please enter a whole number from 1 "
+                                                       "to %(max)s.", max=MAX_EXPECTED_CARDS))],
+        description=_l("How many cards the stack holds, if they were counted: the number "
+                       "of cards entered is checked against it."),
+        render_kw={"inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "off",
+                   "class": "count"},
+    )
+
+
 class ImportForm(FlaskForm):
     file = FileField(
         _l("CSV file"),
@@ -40,6 +53,7 @@ class ImportForm(FlaskForm):
     )
     station = _station()
     collected_on = _collected_on()
+    expected_cards = _expected_cards()
 
 
 class CheckFileForm(FlaskForm):
@@ -62,11 +76,13 @@ class ConfirmImportForm(FlaskForm):
     file_name = HiddenField()
     station = HiddenField(validators=[DataRequired(), Length(max=STATION_MAX_LENGTH)])
     collected_on = HiddenField(validators=[DataRequired()])
+    expected_cards = HiddenField()
 
 
 class BatchForm(FlaskForm):
     station = _station()
     collected_on = _collected_on()
+    expected_cards = _expected_cards()
 
 
 class VoidForm(FlaskForm):
@@ -91,10 +107,29 @@ class CardForm(FlaskForm):
     serial = StringField(
         _l("Card number"),
         validators=[_Required(), Length(max=SERIAL_MAX_LENGTH)],
-        render_kw={"autofocus": True, "autocomplete": "off"},
+        render_kw={"autocomplete": "off"},
     )
 
     question_fields: list[tuple[str, str]] = []
+    # The card number is the proposal for the next card (cards.serial_guide).
+    proposed = False
+
+    def focus(self) -> str:
+        """The name of the field the cursor starts in: the first with an error; else the
+        card number, or the first answer when the number is proposed (without JavaScript
+        the cursor would land before the proposal; Shift+Tab selects it to type over it)."""
+        for field in self:
+            if field.errors and field.type not in ("HiddenField", "CSRFTokenField"):
+                return field.name
+        if self.proposed and self.question_fields:
+            return self.question_fields[0][1]
+        return self.serial.name
+
+    def propose(self, serial: str | None) -> None:
+        """Fill in the proposed number for the next card, if there is one."""
+        if serial:
+            self.serial.data = serial
+            self.proposed = True
 
     def cells(self) -> dict[str, str]:
         """Question code -> typed text."""
@@ -115,25 +150,25 @@ def question_field_name(code: str) -> str:
     return f"q-{code}"
 
 
-def card_form(vote: Vote, **kwargs) -> CardForm:
-    """A card form with one text field per question of `vote`, its option codes as hint."""
+def card_form(vote: Vote, *, entry: bool = False, **kwargs) -> CardForm:
+    """A card form with one text field per question of `vote`, what may be typed as hint;
+    `entry` for the form that takes card after card (its card number may be proposed)."""
 
     class VoteCardForm(CardForm):
         pass
 
     names = []
     for question, spec in zip(vote.questions, question_specs(vote), strict=True):
-        options = ", ".join(f"{option.code} {option.title}" for option in question.options)
-        hint = _l(
-            "%(options)s; leave empty = no answer; %(invalid)s = invalid",
-            options=options,
-            invalid=invalid_shortcut(spec).upper(),
-        )
         name = question_field_name(question.code)
         setattr(VoteCardForm, name, StringField(
-            question.title, validators=[Length(max=200)], description=hint,
+            question.title, validators=[Length(max=200)], description=answer_guide(spec),
             render_kw={"autocomplete": "off"},
         ))
         names.append((question.code, name))
     VoteCardForm.question_fields = names
-    return VoteCardForm(**kwargs)
+    form = VoteCardForm(**kwargs)
+    if entry:
+        form.serial.description = _l("From the second card on, the number after the last "
+                                     "card is proposed: type over it if the card shows "
+                                     "another.")
+    return form

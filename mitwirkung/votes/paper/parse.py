@@ -48,6 +48,9 @@ ENTRY_MESSAGES = {
     "check_serial_taken": _l("Card number “%(serial)s” is already in this check entry."),
     "card_unknown_question": _l("The vote has no question “%(question)s”."),
     "card_unknown_option": _l("Unknown option “%(value)s” for question “%(question)s”."),
+    # The same, for a person at the keyboard: the question's title and what may be typed.
+    "card_unknown_answer": _l("“%(value)s” is not an answer to “%(question)s”. Valid answers: "
+                              "%(answers)s."),
 }
 INVALID_WORDS = ("ungültig", "invalid")
 SERIAL = "serial"

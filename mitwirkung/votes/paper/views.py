@@ -18,6 +18,7 @@ from .. import bp, services
 from ..models import BatchStatus
 from . import batches, cards
 from . import parse as paper
+from .entry import CONFLICT, count_text, entry_refused, entry_saved, wants_json
 from .forms import (
     BatchForm,
     ConfirmImportForm,
@@ -81,39 +82,33 @@ def _batch_or_404(vote, batch_id: int):
     return batches.get_batch(vote, batch_id) or abort(404)
 
 
-def _void_form(batch_id: int) -> VoidForm:
-    return VoidForm(prefix=f"void-{batch_id}")
-
-
-def _render_list(vote, failed: tuple[int, VoidForm] | None = None):
-    summaries = batches.batch_summaries(vote)
-    void_forms = {
-        item.batch.id: failed[1] if failed and failed[0] == item.batch.id else _void_form(
-            item.batch.id)
-        for item in summaries if item.batch.status != BatchStatus.VOID
-    }
-    totals = {
-        status: sum(item.ballots for item in summaries if item.batch.status == status)
-        for status in BatchStatus
-    }
-    return render_template(
-        "votes/batches/list.html", vote=vote, summaries=summaries, void_forms=void_forms,
-        failed_form=failed[1] if failed else None, totals=totals,
-        accepting=services.accepts_paper(vote), phase=services.phase(vote),
-        closing_day=services.closing_day(vote),
-    )
+def _int_or_none(text: str | None) -> int | None:
+    """A whole number sent back by one of our forms; ValueError if it is none."""
+    return int(text) if text else None
 
 
 @bp.route("/manage/votes/<slug>/batches")
 @require("manage_projects")
 def batch_list(slug: str):
-    return _render_list(_vote_or_404(slug))
+    """Every batch of the vote with its status; links to enter, check, close and void."""
+    vote = _vote_or_404(slug)
+    summaries = batches.batch_summaries(vote)
+    totals = {
+        status: sum(item.ballots for item in summaries if item.batch.status == status)
+        for status in BatchStatus
+    }
+    return render_template(
+        "votes/batches/list.html", vote=vote, summaries=summaries, totals=totals,
+        accepting=services.accepts_paper(vote), phase=services.phase(vote),
+        closing_day=services.closing_day(vote),
+    )
 
 
 # CSV import -----------------------------------------------------------------------------
 
 
-def _render_preview(vote, data, parsed, errors, *, file_name, station, collected_on):
+def _render_preview(vote, data, parsed, errors, *, file_name, station, collected_on,
+                    expected_cards=None):
     """The file's cards, counts and errors; the confirmation only if there are no errors."""
     confirm = None
     if not errors:
@@ -121,12 +116,14 @@ def _render_preview(vote, data, parsed, errors, *, file_name, station, collected
             "content": pack_file(data), "sha256": parsed.sha256,
             "file_name": file_name, "station": station,
             "collected_on": collected_on.isoformat(),
+            "expected_cards": "" if expected_cards is None else str(expected_cards),
         })
     return render_template(
         "votes/batches/preview.html", vote=vote, parsed=parsed, errors=errors,
         counts=parsed.counts(), rows=parsed.cards[:PREVIEW_ROWS],
         file_name=file_name, station=station, collected_on=collected_on, confirm=confirm,
         file_format=file_format(parsed),
+        card_count=batches.CardCount(len(parsed.cards), expected_cards),
     )
 
 
@@ -139,11 +136,13 @@ def batch_import(slug: str):
     if not form.is_submitted():  # "upload a corrected file" keeps station and day
         form.station.data = request.args.get("station", "")[: batches.STATION_MAX_LENGTH]
         form.collected_on.data = _day_arg("date") or _default_day(vote)
+        form.expected_cards.data = request.args.get("expected", type=int)
     if form.validate_on_submit():
         data = paper.read_limited(form.file.data)
         file_name = (form.file.data.filename or "")[: batches.FILE_NAME_MAX_LENGTH]
         context = {"file_name": file_name, "station": form.station.data,
-                   "collected_on": form.collected_on.data}
+                   "collected_on": form.collected_on.data,
+                   "expected_cards": form.expected_cards.data}
         try:
             _batch, parsed = batches.import_batch(
                 vote, data, entered_by=current_user, dry_run=True, **context
@@ -170,6 +169,7 @@ def batch_import_confirm(slug: str):
     try:
         data = unpack_file(form.content.data)
         collected_on = date.fromisoformat(form.collected_on.data)
+        expected_cards = _int_or_none(form.expected_cards.data)
     except ValueError:
         abort(400)
     if hashlib.sha256(data).hexdigest() != form.sha256.data:
@@ -177,7 +177,7 @@ def batch_import_confirm(slug: str):
                 "Please upload it again."), "error")
         return redirect(url_for(".batch_import", slug=slug))
     context = {"file_name": form.file_name.data, "station": form.station.data,
-               "collected_on": collected_on}
+               "collected_on": collected_on, "expected_cards": expected_cards}
     try:
         batch, parsed = batches.import_batch(vote, data, entered_by=current_user, **context)
     except batches.ImportRejected as error:
@@ -211,7 +211,8 @@ def batch_new(slug: str):
     if form.validate_on_submit():
         try:
             batch = batches.open_batch(
-                vote, form.station.data, form.collected_on.data, current_user
+                vote, form.station.data, form.collected_on.data, current_user,
+                expected_cards=form.expected_cards.data,
             )
         except batches.BatchError as error:
             if not show_on_form(form, error):  # the vote takes no cards: say so on the list
@@ -223,8 +224,9 @@ def batch_new(slug: str):
     return render_template("votes/batches/new.html", vote=vote, form=form)
 
 
-def _save_card(vote, batch, form, ballot=None) -> bool:
-    """Add or correct a card from the form; errors go onto the form's fields."""
+def _save_card(batch, form, ballot=None):
+    """Add or correct a card from the form and commit; the card, or None with the errors on
+    the form's fields."""
     try:
         if ballot is None:
             ballot = batches.add_card(batch, form.serial.data, form.cells())
@@ -232,10 +234,9 @@ def _save_card(vote, batch, form, ballot=None) -> bool:
             batches.update_card(batch, ballot, form.serial.data, form.cells())
     except cards.CardRejected as error:
         form.show_errors(error)
-        return False
+        return None
     db.session.commit()
-    flash(_("Card %(serial)s saved.", serial=ballot.serial), "success")
-    return True
+    return ballot
 
 
 def _refuse(vote, batch, error: batches.BatchError):
@@ -247,24 +248,56 @@ def _refuse(vote, batch, error: batches.BatchError):
 @bp.route("/manage/votes/<slug>/batches/<int:batch_id>", methods=["GET", "POST"])
 @require("manage_projects")
 def batch_cards(slug: str, batch_id: int):
-    """One card per screen: type it, press Enter, the next empty card follows."""
+    """One card per screen: type it, press Enter, the next empty card follows. The entry
+    script posts the same form and gets JSON back, so typing never waits for a page."""
     vote = _vote_or_404(slug)
     batch = _batch_or_404(vote, batch_id)
     if batch.is_tally:  # no cards: its figures are on its own page
         return redirect(url_for(".tally_sheet", slug=slug, batch_id=batch.id))
-    form = card_form(vote)
-    if form.validate_on_submit():
+    form = card_form(vote, entry=True)
+    if form.is_submitted():
+        ballot = None
         try:
-            if _save_card(vote, batch, form):
-                return redirect(url_for(".batch_cards", slug=slug, batch_id=batch.id))
+            if form.validate():
+                ballot = _save_card(batch, form)
         except batches.BatchError as error:
+            db.session.rollback()
+            if wants_json():
+                return entry_refused(form, form.serial.data, status=CONFLICT, message=str(error))
             return _refuse(vote, batch, error)
-    show_all = request.args.get("all") == "1"
+        if wants_json():
+            if ballot is None:
+                return entry_refused(form, form.serial.data)
+            return _entry_saved(vote, batch, ballot.serial)
+        if ballot is not None:
+            flash(_("Card %(serial)s saved.", serial=ballot.serial), "success")
+            return redirect(url_for(".batch_cards", slug=slug, batch_id=batch.id,
+                                    after=ballot.serial))
+    guide = batches.serial_guide(batch, request.args.get("after"))
+    if not form.is_submitted():
+        form.propose(guide.proposal)
     return render_template(
-        "votes/batches/cards.html", vote=vote, batch=batch, form=form,
-        count=batches.batch_size(batch), show_all=show_all,
-        cards=batches.cards_of(batch, None if show_all else RECENT_CARDS),
-        card_answers=cards.ballot_answers, accepting=services.accepts_paper(vote),
+        "votes/batches/cards.html", **_cards_context(vote, batch), form=form, guide=guide,
+        accepting=services.accepts_paper(vote),
+    )
+
+
+def _cards_context(vote, batch) -> dict:
+    """What the page and the entry script's answer show of a batch's cards."""
+    show_all = request.args.get("all") == "1"
+    count = batches.batch_size(batch)
+    return {"vote": vote, "batch": batch, "count": count,
+            "count_text": count_text(count, batch.expected_cards),
+            "show_all": show_all, "card_answers": cards.ballot_answers,
+            "cards": batches.cards_of(batch, None if show_all else RECENT_CARDS)}
+
+
+def _entry_saved(vote, batch, serial: str):
+    context = _cards_context(vote, batch)
+    guide = batches.serial_guide(batch, serial)
+    return entry_saved(
+        serial=serial, count=context["count"], count_text=context["count_text"], guide=guide,
+        cards_html=render_template("votes/batches/_batch_cards.html", **context),
     )
 
 
@@ -286,7 +319,8 @@ def batch_card_edit(slug: str, batch_id: int, ballot_id: str):
     form = card_form(vote, data={"serial": ballot.serial, **typed})
     if form.validate_on_submit():
         try:
-            if _save_card(vote, batch, form, ballot):
+            if _save_card(batch, form, ballot) is not None:
+                flash(_("Card %(serial)s saved.", serial=ballot.serial), "success")
                 return redirect(url_for(".batch_cards", slug=slug, batch_id=batch.id))
         except batches.BatchError as error:
             return _refuse(vote, batch, error)
@@ -311,17 +345,38 @@ def batch_card_delete(slug: str, batch_id: int, ballot_id: str):
     return redirect(url_for(".batch_cards", slug=slug, batch_id=batch.id))
 
 
-@bp.route("/manage/votes/<slug>/batches/<int:batch_id>/close", methods=["POST"])
+@bp.route("/manage/votes/<slug>/batches/<int:batch_id>/close", methods=["GET", "POST"])
 @require("manage_projects")
 def batch_close(slug: str, batch_id: int):
-    """Close a batch typed by hand: from now on its cards count."""
+    """Close a batch typed by hand, after a page that asks once more: from then on its cards
+    count. A number of cards other than the expected one is closed only once confirmed."""
     vote = _vote_or_404(slug)
     batch = _batch_or_404(vote, batch_id)
     try:
-        cards = batches.close_batch(batch, current_user)
+        if request.method == "POST":
+            closed = batches.close_batch(batch, current_user, confirmed_cards=_confirmed())
+            db.session.commit()
+            _flash_closed(batch, closed)
+            return redirect(url_for(".batch_list", slug=slug))
+        count = batches.closing_count(batch)
+    except batches.CardCountDiffers as error:  # not confirmed, or the number changed since
+        db.session.rollback()
+        count = error.count
     except batches.BatchError as error:
+        db.session.rollback()
         return _refuse(vote, batch, error)
-    db.session.commit()
+    return render_template("votes/batches/close.html", vote=vote, batch=batch, count=count)
+
+
+def _confirmed() -> int | None:
+    """The number of cards the close page showed, when it asked to confirm a difference."""
+    try:
+        return _int_or_none(request.form.get("cards"))
+    except ValueError:
+        return None
+
+
+def _flash_closed(batch, cards: int) -> None:
     if batch.status == BatchStatus.CHECKING:
         flash(_("The batch from %(station)s is closed. Its %(count)d cards count once another "
                 "staff member has entered them again and both entries agree.",
@@ -329,25 +384,28 @@ def batch_close(slug: str, batch_id: int):
     else:
         flash(_("The batch from %(station)s is closed; its %(count)d cards now count.",
                 station=batch.station, count=cards), "success")
-    return redirect(url_for(".batch_list", slug=slug))
 
 
-@bp.route("/manage/votes/<slug>/batches/<int:batch_id>/void", methods=["POST"])
+@bp.route("/manage/votes/<slug>/batches/<int:batch_id>/void", methods=["GET", "POST"])
 @require("manage_projects")
 def batch_void(slug: str, batch_id: int):
-    """Take a batch out of the result, with a reason; it stays listed."""
+    """Take a batch out of the result, with a reason, after a page that asks once more; it
+    stays listed."""
     vote = _vote_or_404(slug)
     batch = _batch_or_404(vote, batch_id)
-    form = _void_form(batch.id)
-    if not form.validate_on_submit():
-        return _render_list(vote, failed=(batch.id, form))
-    try:
-        batches.void_batch(batch, current_user, form.reason.data)
-    except batches.BatchError as error:
-        flash(str(error), "error")
-        return redirect(url_for(".batch_list", slug=slug))
-    db.session.commit()
-    flash(_("The batch from %(station)s is void and no longer counts.", station=batch.station),
-          "success")
-    return redirect(url_for(".batch_list", slug=slug))
-
+    form = VoidForm()
+    if form.validate_on_submit():
+        try:
+            batches.void_batch(batch, current_user, form.reason.data)
+        except batches.BatchError as error:
+            db.session.rollback()
+            if not show_on_form(form, error):
+                flash(str(error), "error")
+                return redirect(url_for(".batch_list", slug=slug))
+        else:
+            db.session.commit()
+            flash(_("The batch from %(station)s is void and no longer counts.",
+                    station=batch.station), "success")
+            return redirect(url_for(".batch_list", slug=slug))
+    return render_template("votes/batches/void.html", vote=vote, batch=batch, form=form,
+                           size=batches.batch_size(batch))

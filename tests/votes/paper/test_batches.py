@@ -247,11 +247,14 @@ def test_manual_card_errors_name_the_field(vote, open_batch):
     errors = refused.value.errors
     assert set(errors) == {"serial", "entwurf"}
     assert errors["serial"].code == "card_serial_counted"
-    assert errors["entwurf"].message == "Unknown option “D” for question “entwurf”."
+    assert errors["entwurf"].message == (
+        "“D” is not an answer to “Welcher Entwurf soll umgesetzt werden?”. Valid answers: "
+        "A = Offene Bühne, B = Verschlungene Wege, C = Grünes Band; empty = blank; "
+        "X or “invalid” = invalid.")
     with pytest.raises(cards.CardRejected) as refused:
         batches.add_card(open_batch, "  ", {"name": "E"})
     assert {k: e.code for k, e in refused.value.errors.items()} == {
-        "serial": "card_missing_serial", "name": "card_unknown_option"}
+        "serial": "card_missing_serial", "name": "card_unknown_answer"}
     assert batches.batch_size(open_batch) == 1
 
 
@@ -315,3 +318,76 @@ def test_serials_of_an_open_batch_block_an_import(vote, open_batch, staff):
     with pytest.raises(batches.ImportRejected) as refused:
         do_import(vote, WOCHENMARKT, staff)
     assert [(e.line, e.code) for e in refused.value.errors] == [(6, "serial_counted")]
+
+
+# The number of cards a batch should hold ---------------------------------------------------
+
+
+def test_a_batch_closes_with_another_number_of_cards_than_expected_only_when_confirmed(
+    vote, staff
+):
+    batch = batches.open_batch(vote, "Markt", DAY, staff, expected_cards=3)
+    for serial in ("K-1", "K-2"):
+        batches.add_card(batch, serial, {"entwurf": "A"})
+    count = batches.closing_count(batch)
+    assert (count.cards, count.expected, count.difference, count.matches) == (2, 3, -1, False)
+    assert count.warning() == "1 card fewer than expected: 2 entered, 3 expected."
+    for confirmed in (None, 3, 1):
+        with pytest.raises(batches.CardCountDiffers) as refused:
+            batches.close_batch(batch, staff, confirmed_cards=confirmed)
+        assert str(refused.value) == count.warning()
+    assert batch.status == "open" and not audit_actions("paper.close")
+
+    batches.add_card(batch, "K-3", {"entwurf": "B"})
+    batches.add_card(batch, "K-4", {"entwurf": "B"})
+    more = batches.closing_count(batch)
+    assert more.warning() == "1 card more than expected: 4 entered, 3 expected."
+    with pytest.raises(batches.CardCountDiffers):
+        batches.close_batch(batch, staff, confirmed_cards=2)  # what was seen before
+    assert batches.close_batch(batch, staff, confirmed_cards=4) == 4
+    assert batch.status == "counted"
+    [entry] = audit_actions("paper.close")
+    assert (entry.details["cards"], entry.details["expected_cards"]) == (4, 3)
+
+
+def test_a_batch_with_the_expected_number_or_none_stated_closes_at_once(vote, staff):
+    exact = batches.open_batch(vote, "Markt", DAY, staff, expected_cards=2)
+    unsaid = batches.open_batch(vote, "Rathaus", DAY, staff)
+    for batch, prefix in ((exact, "E"), (unsaid, "U")):
+        batches.add_card(batch, f"{prefix}-1", {"entwurf": "A"})
+        batches.add_card(batch, f"{prefix}-2", {})
+    assert batches.closing_count(exact).warning() is None
+    assert batches.closing_count(unsaid).warning() is None
+    assert batches.close_batch(exact, staff) == batches.close_batch(unsaid, staff) == 2
+
+
+@pytest.mark.parametrize("expected", [0, -5, 100_001, True, 2.5, "12"])
+def test_a_nonsensical_expected_number_is_refused(vote, staff, expected):
+    with pytest.raises(batches.InvalidExpectedCards) as refused:
+        batches.open_batch(vote, "Markt", DAY, staff, expected_cards=expected)
+    assert refused.value.field == "expected_cards"
+    assert str(refused.value) == "Please enter a whole number from 1 to 100000."
+    with pytest.raises(batches.InvalidExpectedCards):
+        do_import(vote, WOCHENMARKT, staff, expected_cards=expected)
+    assert count(PaperBatch) == 0
+
+
+def test_an_import_keeps_its_expected_number_and_is_not_refused_for_a_difference(vote, staff):
+    batch, parsed = do_import(vote, WOCHENMARKT, staff, expected_cards=125)
+    assert batch.expected_cards == 125 and len(parsed.cards) == 120
+    assert batch.status == "counted"
+    [entry] = audit_actions("paper.import")
+    assert entry.details["expected_cards"] == 125
+
+
+def test_the_next_number_is_proposed_from_the_card_just_saved(vote, open_batch):
+    assert batches.serial_guide(open_batch).proposal is None  # the first card
+    for serial in ("V-0009", "V-0010", "V-0011"):
+        batches.add_card(open_batch, serial, {})
+    assert batches.serial_guide(open_batch, "v-0011").proposal == "V-0012"
+    # After a card entered out of order the number after it, unless that is taken.
+    assert batches.serial_guide(open_batch, "V-0009").proposal == "V-0012"
+    assert batches.serial_guide(open_batch, None).proposal == "V-0012"
+    assert batches.serial_guide(open_batch, "V-9999").proposal == "V-0012"  # not in the batch
+    guide = batches.serial_guide(open_batch)
+    assert (guide.shape.prefix, guide.shape.digits, guide.example) == ("v-", 4, "V-0011")

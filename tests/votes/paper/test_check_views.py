@@ -133,15 +133,18 @@ def test_a_second_person_types_the_check_entry_resolves_a_difference_and_confirm
     for serial, design, name in (("K-1", "a", "b"), ("K-2", "c", ""), ("K-4", "A", "A")):
         saved = checker_client.post(check_url, data={"serial": serial, "q-entwurf": design,
                                                      "q-name": name})
-        assert saved.status_code == 302 and saved.location.endswith(check_url)
-    page = page_of(checker_client.get(check_url))
+        assert saved.status_code == 302
+        assert saved.location.endswith(f"{check_url}?after={serial}")
+    page = page_of(checker_client.get(f"{check_url}?after=K-4"))
     assert "3 cards in the check entry" in page and "Card K-4 saved." in page
+    assert 'name="serial" required type="text" value="K-5"' in page  # proposed
     assert_accessible_shape(page)
     again = checker_client.post(check_url, data={"serial": "k-1", "q-entwurf": "Z"})
     page = page_of(again)
     assert again.status_code == 200 and 'id="error-summary"' in page
     assert "Card number “k-1” is already in this check entry." in page
-    assert "Unknown option “Z” for question “entwurf”." in page
+    assert "“Z” is not an answer to “Welcher Entwurf soll umgesetzt werden?”." in page
+    assert re.search(r'<input[^>]*autofocus[^>]*name="serial"', page)  # first error
 
     compare_url = f"{BASE}/{batch.id}/compare"
     page = page_of(checker_client.get(compare_url))
@@ -312,3 +315,35 @@ def test_a_card_both_of_whose_entries_one_person_made_does_not_count(
     assert '<dd id="difference-count">1</dd>' in page and "/confirm" not in page
     checker_client.post(f"{BASE}/{batch.id}/confirm")
     assert batch.status == "checking" and tally(vote).paper_ballots == 0
+
+
+def test_the_check_entry_takes_cards_from_the_entry_script_too(
+    vote, staff, staff_client, checker_client
+):
+    batch = import_cards(vote, staff)
+    check_url = f"{BASE}/{batch.id}/check"
+    json = {"Accept": "application/json"}
+    page = page_of(checker_client.get(check_url))
+    assert "/static/js/card-entry.js" in page and "data-card-entry" in page
+    saved = checker_client.post(check_url, headers=json, data={
+        "serial": "K-1", "q-entwurf": "a", "q-name": "b"})
+    assert saved.status_code == 200
+    answer = saved.get_json()
+    assert answer["saved"] is True and answer["count_text"] == "1 card in the check entry"
+    assert answer["proposal"] == "K-2" and ">K-1</th>" in answer["cards"]
+    assert "/check/cards/" in answer["cards"]  # its edit and delete actions
+    refused = checker_client.post(check_url, headers=json, data={"serial": "K-2",
+                                                                 "q-entwurf": "Z"})
+    assert refused.status_code == 422
+    [message] = refused.get_json()["errors"]["q-entwurf"]
+    assert message.startswith("“Z” is not an answer to “Welcher Entwurf soll umgesetzt werden?”")
+    # Whoever entered the batch is refused with the reason, as on the page.
+    own = staff_client.post(check_url, headers=json, data={"serial": "K-3"})
+    assert own.status_code == 409
+    assert "another staff member must make its check entry" in own.get_json()["notice"]
+    assert count(PaperCheckCard) == 1
+    # The first entry's numbers are never proposed: the check entry does not look at them.
+    assert 'value="K-2"' in page_of(checker_client.get(f"{check_url}?after=K-1"))
+    fresh = import_cards(vote, staff, data=b"serial,entwurf,name\nM-7,A,B\n", name="m.csv")
+    assert 'name="serial" required type="text" value=""' in page_of(
+        checker_client.get(f"{BASE}/{fresh.id}/check"))

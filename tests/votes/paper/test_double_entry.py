@@ -206,7 +206,9 @@ def test_a_check_card_serial_is_entered_once_whatever_its_case(vote, staff, chec
         "Card number “k-1” is already in this check entry.")
     with pytest.raises(cards.CardRejected) as refused:
         double_entry.add_check_card(batch, "K-5", {"entwurf": "Q"}, checker)
-    assert refused.value.errors["entwurf"].code == "card_unknown_option"
+    assert refused.value.errors["entwurf"].code == "card_unknown_answer"
+    assert "“Q” is not an answer to “Welcher Entwurf soll umgesetzt werden?”" in (
+        refused.value.errors["entwurf"].message)
 
 
 # Differences ----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-"""The end of a vote in the browser: staff close it, count the city-hall ballot box after
-the close and declare the result final; a resident sees the provisional, then the final
-result. Every page passes axe-core."""
+"""The end of a vote in the browser: staff close it early through its confirmation page,
+count the city-hall ballot box after the close, enter a station's tally sheet of the closing
+day and declare the result final; a resident sees the provisional, then the final result
+with the tally sheet as its own figure. Every page passes axe-core."""
 
 from datetime import timedelta
 
@@ -29,10 +30,12 @@ def test_staff_close_count_the_box_afterwards_and_declare_the_result_final(
     _open_vote(live_server)
     log_in(page, live_server, "staff")
     page.goto("/manage/votes/lesegarten")
-    closing = utc_to_local(utcnow() - timedelta(minutes=1))
-    page.fill("[name=closes_at]", closing.strftime("%Y-%m-%dT%H:%M"))
-    submit(page, "main form:has([name=closes_at]) button[type=submit]")
+    page.get_by_role("link", name="Abstimmung jetzt beenden").click()
+    page.wait_for_load_state()
+    check_page(page, "close-now-confirm")
+    submit(page)
     assert page.locator(".flash-success").count() == 1, page.locator("main").inner_text()
+    closing = utc_to_local(utcnow())
 
     resident = browser.new_page(base_url=live_server.url, viewport=page.viewport_size)
     resident.goto("/votes/lesegarten/results")
@@ -54,9 +57,23 @@ def test_staff_close_count_the_box_afterwards_and_declare_the_result_final(
     page.get_by_role("link", name="Stapel abschließen und zählen").click()
     submit(page, "main form[action$='/close'] button[type=submit]")
 
+    # A station that counted its box by hand brings a tally sheet of the closing day.
+    page.goto("/manage/votes/lesegarten/batches")
+    page.get_by_role("link", name="Strichliste erfassen").click()
+    page.wait_for_load_state()
+    assert page.input_value("[name=collected_on]") == closing.date().isoformat()
+    page.fill("[name=station]", "Stadtbibliothek, Rückgabekasten")
+    for name, value in {"cards": "12", "t-entwurf-o-A": "7", "t-entwurf-o-C": "5",
+                        "t-name-o-B": "11", "t-name-blank": "1"}.items():
+        page.fill(f"[name='{name}']", value)
+    submit(page)
+    assert "zählen jetzt" in page.locator(".flash-success").inner_text()
+
     page.goto("/manage/votes/lesegarten")
     page.get_by_role("link", name="Ergebnis für endgültig erklären").click()
-    assert "Rathaus, Urne" in page.locator("main").inner_text()
+    main = page.locator("main").inner_text()
+    assert "Rathaus, Urne" in main and "Stadtbibliothek, Rückgabekasten" in main
+    assert "Strichliste" in main
     check_page(page, "final-result-confirm")
     submit(page)
     assert "endgültig" in page.locator(".flash-success").inner_text()
@@ -65,4 +82,6 @@ def test_staff_close_count_the_box_afterwards_and_declare_the_result_final(
     resident.reload()
     status = resident.locator("#result-status").inner_text()
     assert "endgültiges Ergebnis, festgestellt am" in status and "staff" in status
+    facts = resident.locator("#ballot-facts").inner_text()
+    assert "Stimmzettel auf Strichlisten\n12" in facts and "insgesamt\n13" in facts
     resident.close()

@@ -70,7 +70,9 @@ def database_url(args, tmp: Path) -> str:
 def environment(url: str) -> dict[str, str]:
     """What gunicorn and the CLI get: the bench database and one secret key for all."""
     return {"DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32),
-            "RATELIMIT_STORAGE_URL": "memory://", "RATELIMIT_ENABLED": "1"}
+            "RATELIMIT_STORAGE_URL": "memory://", "RATELIMIT_ENABLED": "1",
+            # The bench sends no mail; a worker would poll tables the seed drops.
+            "MAIL_WORKER": "0"}
 
 
 def database_facts(app) -> tuple[str, int | None]:

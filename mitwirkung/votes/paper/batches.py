@@ -33,7 +33,7 @@ from ..models import (
     BatchStatus,
     PaperBatch,
     Vote,
-    new_ballot_id,
+    new_paper_ballot_id,
 )
 from ..results.tally import BatchResult, batch_results, record_paper_tally
 from . import cards
@@ -384,7 +384,7 @@ def _insert_cards(ids: dict, vote: Vote, batch: PaperBatch, cards: list[PaperCar
     """Bulk inserts of the cards' ballots, then of their answers."""
     ballots, answers = [], []
     for card in cards:
-        ballot_id = new_ballot_id()
+        ballot_id = new_paper_ballot_id()
         ballots.append((ballot_id, vote.id, BallotChannel.PAPER, batch.id, card.serial, False))
         answers += [tuple(row[column] for column in ANSWER_COLUMNS)
                     for row in _answer_rows(ids, ballot_id, card)]
@@ -485,7 +485,7 @@ def add_card(
     to the typed text."""
     vote = _editable(batch, status)
     card = _read_card(vote, serial, cells)
-    ballot = Ballot(id=new_ballot_id(), vote_id=vote.id, channel=BallotChannel.PAPER,
+    ballot = Ballot(id=new_paper_ballot_id(), vote_id=vote.id, channel=BallotChannel.PAPER,
                     batch_id=batch.id)
     return _save_card(vote, ballot, card)
 

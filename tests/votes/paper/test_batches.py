@@ -76,6 +76,21 @@ def test_both_samples_import_and_the_merged_tally_shows_them(vote, staff):
     assert entry.details["file"] == "ballots-wochenmarkt.csv"
 
 
+def test_paper_ballot_ids_follow_every_online_id_in_the_order_entered(vote, staff):
+    """An import appends to the end of SQLite's ballots, ordered by id (see
+    new_paper_ballot_id); online ids stay random hex."""
+    from mitwirkung.votes.models import new_ballot_id
+
+    market, _parsed = do_import(vote, WOCHENMARKT, staff)
+    db.session.commit()
+    rows = db.session.execute(select(Ballot.id, Ballot.serial).where(
+        Ballot.batch_id == market.id)).all()
+    in_id_order = [serial for _id, serial in sorted(rows)]
+    assert in_id_order == [f"W-{n:04d}" for n in range(1, 121)]  # the file's order
+    assert all(len(ballot_id) == 32 for ballot_id, _serial in rows)
+    assert max(new_ballot_id() for _ in range(1000)) < min(ballot_id for ballot_id, _ in rows)
+
+
 def test_broken_sample_is_refused_with_both_errors_and_nothing_written(vote, staff):
     with pytest.raises(batches.ImportRejected) as refused:
         do_import(vote, BROKEN, staff)

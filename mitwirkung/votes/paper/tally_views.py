@@ -134,21 +134,25 @@ def _save_entry(vote, batch, entry: str):
 @bp.route(f"{PREFIX}/<int:batch_id>/check", methods=["GET", "POST"])
 @require("manage_projects")
 def tally_check(slug: str, batch_id: int):
-    vote, batch = _vote_and_sheet(slug, batch_id)
-    if batch.status != BatchStatus.CHECKING:
-        flash(str(double_entry.NotChecking()), "error")
-        return _to_sheet(vote, batch)
-    if not double_entry.may_check(batch, current_user):
-        flash(str(double_entry.SameStaffMember()), "error")
-        return _to_sheet(vote, batch)
-    return _save_entry(vote, batch, TallyEntry.CHECK)
+    return _entry_page(slug, batch_id, TallyEntry.CHECK)
 
 
 @bp.route(f"{PREFIX}/<int:batch_id>/correct", methods=["GET", "POST"])
 @require("manage_projects")
 def tally_correct(slug: str, batch_id: int):
+    return _entry_page(slug, batch_id, TallyEntry.FIRST)
+
+
+def _entry_page(slug: str, batch_id: int, entry: str):
+    """A sheet's check entry or the correction of its first entry, while it awaits its
+    check; the first entrant makes no check entry. Refusals go back to the sheet's page."""
     vote, batch = _vote_and_sheet(slug, batch_id)
+    refusal = None
     if batch.status != BatchStatus.CHECKING:
-        flash(str(double_entry.NotChecking()), "error")
+        refusal = double_entry.NotChecking()
+    elif entry == TallyEntry.CHECK and not double_entry.may_check(batch, current_user):
+        refusal = double_entry.SameStaffMember()
+    if refusal is not None:
+        flash(str(refusal), "error")
         return _to_sheet(vote, batch)
-    return _save_entry(vote, batch, TallyEntry.FIRST)
+    return _save_entry(vote, batch, entry)

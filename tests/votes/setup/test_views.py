@@ -4,7 +4,7 @@ import io
 from datetime import datetime
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from mitwirkung.core.models import AuditEntry
 from mitwirkung.extensions import db
@@ -644,12 +644,13 @@ def test_staff_list_every_vote_with_project_status_and_berlin_times(staff_client
     assert 'role="region"' in page and '<th scope="row">' in page
 
 
-def test_the_list_runs_the_same_few_queries_for_one_vote_and_for_many(app, staff_client, project):
+def test_the_list_runs_the_same_few_queries_for_one_vote_and_for_many(staff_client, project,
+                                                                      count_queries):
     make_vote(project)
-    one = queries(app, staff_client, "/manage/votes")
+    one = count_queries(staff_client, "/manage/votes")
     for _ in range(6):
         cast(make_vote(project_factories.project()), factories.user(), {"entwurf": "B"})
-    assert queries(app, staff_client, "/manage/votes") == one <= 10
+    assert count_queries(staff_client, "/manage/votes") == one <= 10
 
 
 def test_staff_find_the_list_in_the_navigation_and_beside_the_projects(app, staff_client):
@@ -659,18 +660,3 @@ def test_staff_find_the_list_in_the_navigation_and_beside_the_projects(app, staf
     assert 'href="/manage/votes"' not in html(citizen.get("/"))
 
 
-def queries(app, client, url: str) -> int:
-    """How many SQL statements one request of `url` runs."""
-    statements = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(*_args):
-        statements.append(1)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)

@@ -126,6 +126,9 @@ bench: install
 	    fi; \
 	fi
 	@echo "--- bench on PostgreSQL"
+	@# The SQLite run leaves a large database file to write back: let the disk settle first,
+	@# or its writeback competes with the PostgreSQL run for the same two cores.
+	sync
 	PYTHON=$(BIN)/python bash tests/with_postgres.sh \
 	    $(BIN)/python bench/run.py --db postgresql $(BENCH_FLAGS)
 

@@ -42,10 +42,38 @@ def save_screenshot(page, name: str) -> Path | None:
     return path
 
 
+PHONE_WIDTH = 320  # CSS px: the narrowest phone in use; 375 is the common one
+
+
+def assert_fits_a_phone(page) -> None:
+    """The page, laid out PHONE_WIDTH px wide, is no wider than that: nothing is cut off
+    or reached only by scrolling the whole page sideways (a table may scroll inside its
+    own labelled region). The viewport is put back afterwards."""
+    viewport = page.viewport_size
+    if viewport["width"] != PHONE_WIDTH:
+        page.set_viewport_size({"width": PHONE_WIDTH, "height": viewport["height"]})
+    try:
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE_WIDTH:
+            wide = page.evaluate("""(limit) => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > limit + 0.5
+                             && !e.closest('.table-scroll'))
+                .slice(0, 5).map(e => e.tagName.toLowerCase()
+                    + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string'
+                    ? '.' + e.className.trim().split(/\\s+/).join('.') : ''))""", PHONE_WIDTH)
+            pytest.fail(f"{page.url} is {width} px wide at {PHONE_WIDTH} px: {wide}",
+                        pytrace=False)
+    finally:
+        if viewport["width"] != PHONE_WIDTH:
+            page.set_viewport_size(viewport)
+
+
 def check_page(page, name: str) -> None:
-    """Screenshot (when asked for) and assert zero axe violations."""
+    """Screenshot (when asked for), assert zero axe violations and that the page fits a
+    phone's width."""
     save_screenshot(page, name)
     assert_accessible(page)
+    assert_fits_a_phone(page)
 
 
 def _flatten(targets):

@@ -1,10 +1,11 @@
 """What every template may use."""
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, format_number, get_locale
+from flask_babel import format_decimal, format_number, get_locale
 
 from .permissions import ROLE_LABELS, can
 from .sanitize import stored_html
+from .time import format_day, format_moment
 
 
 def register(app: Flask) -> None:
@@ -12,8 +13,8 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(can=can, get_locale=get_locale, role_labels=ROLE_LABELS)
     app.jinja_env.filters.update(
         stored_html=stored_html,
-        date=format_date,
-        datetime=format_datetime,
+        date=format_day,
+        datetime=format_moment,
         format_number=format_number,
         format_percent=format_share,
     )

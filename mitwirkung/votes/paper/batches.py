@@ -13,16 +13,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ...core import audit
 from ...core.domain import DomainError
-from ...core.time import utcnow
+from ...core.time import format_day, utcnow
 from ...extensions import db
 from .. import services
 from ..models import (
@@ -82,7 +82,7 @@ class CollectedAfterClose(BatchError):
         self.closing_day = closing_day
 
     def __str__(self) -> str:  # the day as the reader's language writes it
-        return str(self.message) % {"day": format_date(self.closing_day)}
+        return str(self.message) % {"day": format_day(self.closing_day)}
 
 
 class ImportRejected(BatchError):
@@ -134,7 +134,7 @@ class ReasonRequired(BatchError):
 class InvalidStation(BatchError):
     """The station is empty or longer than STATION_MAX_LENGTH."""
 
-    message = _l("Please name the station (at most 120 characters).")
+    message = _l("Please name the place (at most 120 characters).")
     field = "station"
 
 
@@ -203,7 +203,7 @@ class StationDayTaken(BatchError):
         self.other = other
 
     def __str__(self) -> str:
-        day = format_date(self.other.collected_on)
+        day = format_day(self.other.collected_on)
         if self.other.is_tally:
             return _("%(station)s already has a tally sheet for %(day)s (batch %(id)s). A "
                      "station's cards of one day are entered either card by card or as one "

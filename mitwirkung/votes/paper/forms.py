@@ -14,12 +14,13 @@ from .parse import SERIAL_MAX_LENGTH
 
 def _station():
     return StringField(
-        _l("Station"),
+        _l("Place"),
         validators=[
-            DataRequired(message=_l("Please name the station.")),
+            DataRequired(message=_l("Please name the place.")),
             Length(max=STATION_MAX_LENGTH),
         ],
-        description=_l("Where the cards were collected, e.g. Wochenmarkt or Rathaus."),
+        description=_l("Where the cards were collected: a stall, such as the one at the "
+                       "Wochenmarkt, or a ballot box, such as the one at the Rathaus."),
     )
 
 

@@ -3,11 +3,11 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, case, cast, delete, func, insert, select
 
+from ...core.time import format_moment
 from ...extensions import db
 from ..casting.mixing import seal_if_closed
 from ..models import (
@@ -269,4 +269,4 @@ def final_words(results: Results) -> str:
         return _("provisional result")
     by = vote.final_by.username if vote.final_by else _("a deleted account")
     return _("final result, declared on %(day)s by %(name)s",
-             day=format_datetime(vote.final_at, "short"), name=by)
+             day=format_moment(vote.final_at), name=by)

@@ -1,7 +1,6 @@
 """Staff pages to set up a vote: the vote, its questions and their options, and publishing."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -9,7 +8,7 @@ from wtforms import SelectChoice
 from ...core.domain import show_on_form
 from ...core.image_fields import image_upload_message
 from ...core.permissions import require
-from ...core.time import local_today
+from ...core.time import format_day, local_today
 from ...core.uploads import UploadRejected
 from ...core.urls import id_arg
 from ...extensions import db
@@ -169,7 +168,7 @@ def close_now(slug: str):
             db.session.commit()
             flash(_("The vote is closed: online voting has stopped. Paper ballots collected "
                     "up to %(day)s can still be entered until the result is declared final.",
-                    day=format_date(services.closing_day(vote))), "success")
+                    day=format_day(services.closing_day(vote))), "success")
         return _back(vote)
     return render_template("votes/manage/close.html", vote=vote, phase=services.phase(vote),
                            today=local_today())

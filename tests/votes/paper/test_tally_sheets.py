@@ -106,7 +106,7 @@ def test_never_beside_cards_of_the_same_station_and_day(app, vote, staff):
         enter(vote, staff, station="  wochenMARKT ")
     message = in_english(app, refused.value)
     assert f"(batch {batch.id})" in message and "card by card" in message
-    assert "9/2/23" in message or "Sep 2, 2023" in message
+    assert "from 2 Sep 2023 are" in message
     db.session.rollback()
     enter(vote, staff, day=date(2023, 9, 3))  # another day is another stack
     enter(vote, staff, station="Rathaus")

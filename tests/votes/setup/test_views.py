@@ -639,9 +639,9 @@ def test_staff_list_every_vote_with_project_status_and_berlin_times(staff_client
         assert f'<a href="/manage/votes/{vote.slug}">{vote.title}</a>' in page
     assert page.count(project.title) == 3
     assert "Draft" in page and "Open" in page and "Closed" in page
-    assert "8/21/23, 8:00\u202fAM" in page and "10/31/23, 6:00\u202fPM" in page
+    assert "21 Aug 2023, 08:00" in page and "31 Oct 2023, 18:00" in page
     assert 'href="/manage/votes/new"' in page
-    assert 'role="region"' in page and '<th scope="row">' in page
+    assert 'class="vote-list stack-table"' in page and '<th scope="row">' in page
 
 
 def test_the_list_runs_the_same_few_queries_for_one_vote_and_for_many(staff_client, project,

@@ -4,12 +4,12 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core import project_sections
 from ..core.image_fields import image_upload_message
 from ..core.permissions import require
 from ..core.time import local_today
 from ..core.uploads import UploadRejected
 from ..extensions import db
-from ..votes import services as vote_services
 from . import bp, services
 from .forms import DocumentForm, PhaseForm, ProjectForm
 from .models import Document, Phase, Project
@@ -40,10 +40,9 @@ def show(slug: str):
     page = services.project_page(slug, current_user, local_today())
     if page is None:
         abort(404)
-    votes = vote_services.votes_of_project(page.project, current_user)
     return render_template(
-        "projects/show.html", page=page, project=page.project, votes=votes,
-        vote_phase=vote_services.phase,
+        "projects/show.html", page=page, project=page.project,
+        sections=project_sections.sections("public", page.project, current_user),
     )
 
 
@@ -99,7 +98,10 @@ def edit(project_id: int):
             db.session.commit()
             flash(_("The project was saved."), "success")
             return redirect(url_for(".edit", project_id=project.id))
-    return render_template("projects/project_form.html", form=form, project=project)
+    return render_template(
+        "projects/project_form.html", form=form, project=project,
+        sections=project_sections.sections("staff", project, current_user),
+    )
 
 
 @bp.route("/manage/projects/<int:project_id>/publish", methods=["POST"])

@@ -242,7 +242,8 @@ def test_uploaded_document_is_listed_with_title_and_size(staff_client, client):
     assert response.status_code == 302
     document = db.session.get(Project, project.id).documents[0]
     html = client.get(f"/projects/{project.slug}").get_data(as_text=True)
-    assert f'href="/uploads/{document.file_name}">Protokoll der Arbeitsgruppe</a>' in html
+    assert (f'href="/uploads/{document.file_name}"><span lang="de">Protokoll der Arbeitsgruppe'
+            '</span></a>') in html
     assert "3 KB" in html
     assert client.get(f"/uploads/{document.file_name}").data == pdf
 
@@ -347,4 +348,4 @@ def test_card_shows_the_current_phase_up_to_its_last_day(client):
     factories.project(title="Heute", phases=[(today - timedelta(days=1), today)])
     db.session.commit()
     html = client.get("/").get_data(as_text=True)
-    assert "Current phase</span> Phase 1" in html
+    assert 'Current phase</span> <span lang="de">Phase 1</span>' in html

@@ -12,28 +12,25 @@ from .pages import services as pages
 
 DEMO_USERS = ("admin", "staff", "moderator", "citizen")
 
-IMPRINT = """## Angaben gemäß § 5 DDG
+# The demo's imprint is filled in with an invented city; every other page keeps its
+# prefilled text (mitwirkung/pages/defaults.py), gaps marked for the operator to fill.
+IMPRINT = """\
+## Angaben gemäß § 5 DDG
 
-Stadtverwaltung Musterstadt
+**Stadtverwaltung Musterstadt**
 Rathausplatz 1
 67657 Musterstadt
 
-Diese Angaben sind Beispieltext der Demo. Administratorinnen und Administratoren ändern sie
+Die Stadt ist eine Körperschaft des öffentlichen Rechts.
+Vertreten durch: Oberbürgermeisterin Erika Mustermann
+
+## Kontakt
+
+Telefon: 0631 000-0
+E-Mail: <buergerbeteiligung@musterstadt.example>
+
+Diese Angaben sind Beispieltext der Demo. Administratorinnen und Administratoren ändern sie \
 unter „Seite bearbeiten“.
-"""
-
-PRIVACY = """## Welche Daten wir speichern
-
-Für ein Konto speichern wir Ihren öffentlichen Benutzernamen, Vor- und Nachnamen, Ihre
-E-Mail-Adresse und ein gesichertes Passwort. Name und E-Mail-Adresse sieht niemand sonst.
-
-## Abstimmungen
-
-Bei Abstimmungen speichern wir nur, *dass* Sie abgestimmt haben, getrennt von Ihrer Wahl.
-
-## Ihre Rechte
-
-Sie können Ihre Daten jederzeit unter „Mein Konto“ herunterladen und Ihr Konto löschen.
 """
 
 
@@ -51,18 +48,14 @@ def load_demo() -> dict[str, str]:
             passwords[role] = secrets.token_urlsafe(12)
             user = accounts.create_user(role, f"{role}@mitwirkung.example", passwords[role], role)
         users[role] = user
-    _legal_page("impressum", "Impressum", IMPRINT, users["admin"])
-    _legal_page("datenschutz", "Datenschutzerklärung", PRIVACY, users["admin"])
+    imprint = pages.get_page("impressum")
+    if imprint.id is None:
+        pages.save_page(users["admin"], imprint, imprint.title, IMPRINT)
+    pages.create_missing_pages(users["admin"])
     create_demo_projects(users["staff"])
     pfalztheater = db.session.scalar(select(Project).where(Project.slug == "pfalztheater"))
     create_demo_vote(pfalztheater, users["staff"])
     return passwords
-
-
-def _legal_page(slug: str, title: str, body: str, admin) -> None:
-    page = pages.get_page(slug)
-    if page.id is None:
-        pages.save_page(admin, page, title, body)
 
 
 @click.command("demo")

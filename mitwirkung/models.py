@@ -2,7 +2,7 @@
 
 from .accounts.models import User  # noqa: F401
 from .core.models import AuditEntry, OutgoingMail  # noqa: F401
-from .pages.models import Page  # noqa: F401
+from .pages.models import AccessibilityFeedback, Page, SiteSettings  # noqa: F401
 from .projects.models import Document, Phase, Project  # noqa: F401
 from .votes.models import (  # noqa: F401
     Ballot,

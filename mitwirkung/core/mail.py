@@ -20,7 +20,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import formatdate
+from email.utils import formataddr, formatdate, parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -40,8 +40,22 @@ BATCH = 50
 logger = logging.getLogger(__name__)
 
 
+def register_sender(app: Flask, describe) -> None:
+    """Let a feature name the sender: `describe()` returns (the display name of the From
+    address, a signature line under every mail), either None to keep the default."""
+    app.extensions["mail_sender"] = describe
+
+
+def _sender() -> tuple[str | None, str | None]:
+    describe = current_app.extensions.get("mail_sender")
+    return describe() if describe else (None, None)
+
+
 def send_mail(to: str, subject: str, body: str) -> OutgoingMail:
     """Queue a plain-text mail to one address; it leaves once the caller commits."""
+    _name, signature = _sender()
+    if signature:
+        body = f"{body.rstrip()}\n\n-- \n{signature}\n"
     mail = OutgoingMail(recipient=to, subject=subject, body=body,
                         message_id=f"<{uuid.uuid4()}@mitwirkung>", next_attempt_at=utcnow())
     db.session.add(mail)
@@ -119,7 +133,11 @@ def _record_failure(mail: OutgoingMail, error: Exception, result: Delivery) -> N
 
 def _message(mail: OutgoingMail) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = current_app.config["MAIL_FROM"]
+    sender = current_app.config["MAIL_FROM"]
+    name, _signature = _sender()
+    if name:
+        sender = formataddr((name, parseaddr(sender)[1]))
+    message["From"] = sender
     message["To"] = mail.recipient
     message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=False)

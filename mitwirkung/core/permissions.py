@@ -20,6 +20,8 @@ CAPABILITIES = {
     "moderate": {"moderator", "admin"},
     "manage_users": {"admin"},
     "edit_pages": {"admin"},
+    "edit_settings": {"admin"},  # the city's name, logo, colour, sign-language video
+    "read_feedback": {"admin"},  # messages sent through the accessibility feedback form
     "see_audit_log": {"admin"},
 }
 

@@ -7,7 +7,7 @@ route and every form that exists now or later.
 
 from urllib.parse import unquote_to_bytes
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from werkzeug.exceptions import BadRequest
 
 
@@ -18,6 +18,30 @@ class UnreadableRequest(BadRequest):
 def register(app: Flask) -> None:
     # First of all hooks: CSRF protection and the views read the form after this check.
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_unreadable_input)
+
+
+def allow_large_body(limit: int, capability: str):
+    """View decorator: requests to this view from people who hold `capability` may carry a
+    body of up to `limit` bytes instead of MAX_CONTENT_LENGTH (a video upload). Set here,
+    before the body is first read; everyone else keeps the usual limit."""
+
+    def decorator(view):
+        view.large_body = (limit, capability)
+        return view
+
+    return decorator
+
+
+def _raise_body_limit() -> None:
+    large = getattr(current_app.view_functions.get(request.endpoint), "large_body", None)
+    if large is not None and request.method == "POST":
+        from flask_login import current_user
+
+        from .permissions import can
+
+        limit, capability = large
+        if can(current_user, capability):
+            request.max_content_length = limit
 
 
 def refuse_unreadable_input() -> None:
@@ -34,6 +58,7 @@ def refuse_unreadable_input() -> None:
     if any(not _readable(part) for part in raw_parts):
         raise UnreadableRequest()
     if request.mimetype == "multipart/form-data":
+        _raise_body_limit()
         # Werkzeug decodes these fields with replacement characters; a NUL survives that.
         texts = [*request.form.keys(), *request.form.values(),
                  *(file.filename or "" for file in request.files.values())]

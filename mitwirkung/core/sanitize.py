@@ -55,6 +55,9 @@ class MarkdownTooComplex(ValueError):
 
 # Raw HTML in the text stays text; nesting deeper than 20 levels stays text too.
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "maxNesting": 20})
+# The same, with every line break kept: addresses and texts in Leichte Sprache (one
+# sentence a line) are written line by line, and their authors expect to see them so.
+_MARKDOWN_BREAKS = MarkdownIt("commonmark", {"html": False, "maxNesting": 20, "breaks": True})
 
 
 def _nofollow(attrs, new=False):
@@ -87,12 +90,14 @@ def markdown_problem(text: str | None) -> str | None:
     return None
 
 
-def render_markdown(text: str | None) -> str:
-    """Markdown from a user as sanitised HTML, to be stored; raises MarkdownTooComplex."""
+def render_markdown(text: str | None, hard_breaks: bool = False) -> str:
+    """Markdown from a user as sanitised HTML, to be stored; raises MarkdownTooComplex.
+    With `hard_breaks` a line break inside a paragraph stays a line break."""
     if not text:
         return ""
     tokens = _tokens(text)
-    return clean_html(_MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {}))
+    markdown = _MARKDOWN_BREAKS if hard_breaks else _MARKDOWN
+    return clean_html(markdown.renderer.render(tokens, markdown.options, {}))
 
 
 def _tokens(text: str):

@@ -30,8 +30,10 @@ def add_security_headers(response):
     headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    # Pages for signed-in people must never be cached or served to someone else.
-    if current_user.is_authenticated and not request.path.startswith("/static/"):
+    # Pages for signed-in people must never be cached or served to someone else. A response
+    # marked public says it is the same for everyone (the site's colour stylesheet).
+    if (not request.path.startswith("/static/") and not response.cache_control.public
+            and current_user.is_authenticated):
         headers["Cache-Control"] = "private, no-store"
     response.vary.add("Cookie")
     return response

@@ -1,5 +1,10 @@
 from flask import Blueprint
 
+from ..core import mail, uploads
+
 bp = Blueprint("pages", __name__)
 
-from . import views  # noqa: E402,F401
+from . import settings, views  # noqa: E402,F401
+
+bp.record_once(lambda state: uploads.register_owner(state.app, settings.upload_visibility))
+bp.record_once(lambda state: mail.register_sender(state.app, settings.mail_sender))

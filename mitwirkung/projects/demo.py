@@ -3,6 +3,7 @@
 import io
 from datetime import timedelta
 
+from babel.dates import format_date
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
@@ -11,24 +12,47 @@ from ..extensions import db
 from . import services
 from .models import Project
 
+# Dates come from the phases the demo creates around the day it is loaded (and the demo
+# vote opens and closes with the voting phase), so the texts name those days, not 2023's.
 PFALZTHEATER_TEXT = """\
-Der Platz vor dem Pfalztheater in Kaiserslautern wird 2023 neu gestaltet – und Sie
-entscheiden mit.
+Der Platz vor dem Pfalztheater wird neu gestaltet – und Sie entscheiden mit.
 
-In mehreren **Werkstätten** haben Bürgerinnen und Bürger rund **300 Ideen** und
+In mehreren **Werkstätten** vor Ort haben Bürgerinnen und Bürger rund **300 Ideen** und
 **150 Namensvorschläge** für den Platz gesammelt. Studierende haben daraus **drei
 Entwürfe** gezeichnet.
 
-Vom **21. August bis 31. Oktober** stimmen Sie über Ihren Lieblingsentwurf und den neuen
-Namen des Platzes ab: online mit Ihrem Konto oder auf Papier an unseren Infoständen, etwa
-auf dem Wochenmarkt, und an der Wahlurne im Bürgercenter des Rathauses.
+Vom **{vote_start}** bis zum **{vote_end}** stimmen Sie über Ihren Lieblingsentwurf und
+den neuen Namen des Platzes ab: online mit Ihrem Konto oder auf Papier an unseren
+Infoständen, etwa auf dem Wochenmarkt, und an der Wahlurne im Bürgercenter des Rathauses.
 """
 
 STADT_RAUM_WIR_TEXT = """\
-Was soll in der Innenstadt los sein? Schlagen Sie Veranstaltungen vor – vom
-Straßenmusikabend bis zum Nachbarschaftsfrühstück – und unterstützen Sie die Ideen
-anderer. Die beliebtesten Vorschläge setzen wir gemeinsam mit Ihnen um.
+Was soll in der Innenstadt los sein? Vom Straßenmusikabend bis zum
+Nachbarschaftsfrühstück: Bis zum **{collect_end}** nehmen wir Ihre Vorschläge für
+Veranstaltungen an unserem Infostand auf dem Wochenmarkt entgegen.
+
+Danach stellen wir die Vorschläge hier vor, und Sie stimmen online oder auf Papier ab,
+welche wir gemeinsam mit Ihnen umsetzen.
 """
+
+# (title, description, first day, last day), the days counted from the day of loading.
+PFALZTHEATER_PHASES = [
+    ("Ideenwerkstatt", "In Werkstätten vor Ort wurden Ideen und Namensvorschläge gesammelt.",
+     -200, -90),
+    ("Abstimmung", "Online und auf Papier über Entwurf und Namen abstimmen.", -30, 40),
+    ("Umsetzung", "Der Siegerentwurf wird geplant und gebaut.", 60, 400),
+]
+STADT_RAUM_WIR_PHASES = [
+    ("Vorschläge sammeln", "Vorschläge nehmen wir am Infostand auf dem Wochenmarkt entgegen.",
+     -14, 60),
+    ("Abstimmung und Planung",
+     "Sie stimmen über die Vorschläge ab; die beliebtesten werden geplant.", 61, 120),
+]
+
+
+def _day(today, offset: int) -> str:
+    """A demo day in German words, e.g. '21. August 2026'."""
+    return format_date(today + timedelta(days=offset), "d. MMMM y", locale="de")
 
 
 def create_demo_projects(staff_user) -> None:
@@ -41,16 +65,13 @@ def create_demo_projects(staff_user) -> None:
             slug="pfalztheater",
             teaser="Wie soll der neue Platz vor dem Pfalztheater aussehen und heißen? "
             "Stimmen Sie über drei Entwürfe und den Namen ab.",
-            description=PFALZTHEATER_TEXT,
+            description=PFALZTHEATER_TEXT.format(
+                vote_start=_day(today, PFALZTHEATER_PHASES[1][2]),
+                vote_end=_day(today, PFALZTHEATER_PHASES[1][3])),
             image_alt="Skizze des Platzes: ein grüner Rasen mit Bäumen vor dem Theatergebäude",
             image=io.BytesIO(_demo_image((46, 125, 50), (200, 80, 40))),
         )
-        phases = [
-            ("Ideenwerkstatt", "Werkstätten sammeln Ideen und Namensvorschläge.", -200, -90),
-            ("Abstimmung", "Online und auf Papier über Entwurf und Namen abstimmen.", -30, 40),
-            ("Umsetzung", "Der Siegerentwurf wird geplant und gebaut.", 60, 400),
-        ]
-        _add_phases(project, staff_user, today, phases)
+        _add_phases(project, staff_user, today, PFALZTHEATER_PHASES)
         services.add_document(
             project,
             staff_user,
@@ -63,16 +84,14 @@ def create_demo_projects(staff_user) -> None:
             staff_user,
             title="Stadt.Raum.Wir.",
             slug="stadt-raum-wir",
-            teaser="Schlagen Sie Veranstaltungen für die Innenstadt vor und stimmen Sie ab.",
-            description=STADT_RAUM_WIR_TEXT,
+            teaser="Schlagen Sie am Infostand Veranstaltungen für die Innenstadt vor und "
+            "stimmen Sie danach hier darüber ab.",
+            description=STADT_RAUM_WIR_TEXT.format(
+                collect_end=_day(today, STADT_RAUM_WIR_PHASES[0][3])),
             image_alt="Bunte Marktstände und Lichterketten in einer Fußgängerzone",
             image=io.BytesIO(_demo_image((11, 90, 138), (255, 191, 71))),
         )
-        phases = [
-            ("Vorschläge sammeln", "Reichen Sie Ihre Ideen ein.", -14, 60),
-            ("Auswahl und Planung", "Die beliebtesten Vorschläge werden geplant.", 61, 120),
-        ]
-        _add_phases(project, staff_user, today, phases)
+        _add_phases(project, staff_user, today, STADT_RAUM_WIR_PHASES)
         services.publish_project(project, staff_user)
 
 

@@ -11,7 +11,8 @@ from ..url_map import build_world, concrete_rules
 from .a11y import check_page
 from .test_staff_pages import log_in
 
-NOT_PAGES = ("/static/", "/uploads/", "/api/", "/health", "/account/export", "/language")
+NOT_PAGES = ("/static/", "/uploads/", "/api/", "/health", "/account/export", "/language",
+             "/theme.css")
 
 
 def page_paths(live_server) -> list[str]:

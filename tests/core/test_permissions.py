@@ -13,6 +13,8 @@ CAPABILITIES = {
     "moderate": {"moderator", "admin"},
     "manage_users": {"admin"},
     "edit_pages": {"admin"},
+    "edit_settings": {"admin"},
+    "read_feedback": {"admin"},
     "see_audit_log": {"admin"},
     "participate": {"citizen", "staff", "moderator", "admin"},
 }

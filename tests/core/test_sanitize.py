@@ -191,3 +191,11 @@ def test_text_near_the_limits_is_accepted_and_its_work_is_bounded(text):
     tokens = _tokens(text)
     assert len(tokens) + sum(len(token.children or ()) for token in tokens) <= MAX_TOKENS
     assert_harmless(render_markdown(text))
+
+
+def test_hard_breaks_keep_each_line_of_a_paragraph():
+    text = "Stadtverwaltung Musterstadt\nRathausplatz 1\n67657 Musterstadt\n\nNeuer Absatz"
+    html = render_markdown(text, hard_breaks=True)
+    assert "Musterstadt<br>\nRathausplatz 1<br>\n67657" in html
+    assert "<p>Neuer Absatz</p>" in html
+    assert "<br>" not in render_markdown(text)

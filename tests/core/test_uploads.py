@@ -14,6 +14,7 @@ from mitwirkung.core import uploads
 from mitwirkung.core.uploads import UploadRejected, save_image, save_pdf
 from mitwirkung.extensions import db
 
+from ..media import VTT, mp4_bytes, webm_bytes
 from ..projects import factories as project_factories
 from ..votes.factories import make_vote
 
@@ -215,3 +216,69 @@ def test_a_file_nothing_claims_is_not_served(app, clients):
 @pytest.mark.parametrize("name", ["../secret_key", "x.html", "x.svg", "noextension"])
 def test_only_stored_upload_types_are_served(client, name):
     assert client.get(f"/uploads/{name}").status_code == 404
+
+
+# Videos and captions (the sign-language video of the Leichte Sprache page) -------------
+
+
+@pytest.mark.parametrize(("payload", "extension"), [(mp4_bytes(), "mp4"), (webm_bytes(), "webm")],
+                         ids=["mp4", "webm"])
+def test_a_video_is_stored_unchanged_under_a_random_name(stored, payload, extension):
+    upload = FileStorage(io.BytesIO(payload), filename="<script>gebärden.mp4")
+    name = uploads.save_video(upload)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{20,}\." + extension, name)
+    assert stored(name) == payload
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+     b"<!doctype html><script>alert(1)</script>",
+     b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  ",  # QuickTime, not MP4
+     b"\x1a\x45\xdf\xa3\x01\x00\x00\x00\x00\x00\x00\x10\x42\x82\x88matroska",  # not webm
+     b"%PDF-1.4\n%%EOF\n", b"", b"WEBVTT\n"],
+    ids=["svg", "html", "quicktime", "matroska", "pdf", "empty", "captions"],
+)
+def test_anything_but_mp4_or_webm_is_refused_as_a_video(app, app_ctx, payload):
+    before = set(Path(app.config["UPLOAD_DIR"]).glob("*")) if Path(
+        app.config["UPLOAD_DIR"]).exists() else set()
+    with pytest.raises(UploadRejected):
+        uploads.save_video(io.BytesIO(payload))
+    assert set(Path(app.config["UPLOAD_DIR"]).glob("*")) - before == set()
+
+
+def test_an_oversized_video_is_refused_and_nothing_stays_on_disk(app, app_ctx, monkeypatch):
+    monkeypatch.setattr(uploads, "MAX_VIDEO_BYTES", 4096)
+    monkeypatch.setattr(uploads, "CHUNK", 1024)
+    folder = Path(app.config["UPLOAD_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    before = set(folder.iterdir())
+    with pytest.raises(UploadRejected, match="size"):
+        uploads.save_video(io.BytesIO(mp4_bytes(padding=5000)))
+    assert set(folder.iterdir()) == before
+    assert uploads.save_video(io.BytesIO(mp4_bytes(padding=3000)))
+
+
+@pytest.mark.parametrize("payload", [VTT, b"\xef\xbb\xbf" + VTT, b"WEBVTT - Gebaerden\r\n\r\n"],
+                         ids=["plain", "bom", "header-text"])
+def test_webvtt_captions_are_stored(stored, payload):
+    name = uploads.save_captions(io.BytesIO(payload))
+    assert name.endswith(".vtt")
+    assert stored(name).startswith(b"WEBVTT")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b"1\n00:00:00,000 --> 00:00:02,000\nSRT, not WebVTT\n", b"WEBVTTX\n",
+     b"<html><script>alert(1)</script></html>", b"WEBVTT\n\x00\x01binary",
+     b"WEBVTT\n\xff\xfe not UTF-8", mp4_bytes(), b""],
+    ids=["srt", "wrong-header", "html", "binary", "not-utf8", "video", "empty"],
+)
+def test_anything_but_webvtt_text_is_refused_as_captions(app_ctx, payload):
+    with pytest.raises(UploadRejected):
+        uploads.save_captions(io.BytesIO(payload))
+
+
+def test_oversized_captions_are_refused(app_ctx):
+    with pytest.raises(UploadRejected, match="size"):
+        uploads.save_captions(io.BytesIO(b"WEBVTT\n\n" + b"a" * uploads.MAX_CAPTIONS_BYTES))

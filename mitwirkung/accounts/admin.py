@@ -36,8 +36,8 @@ def set_role(user_id: int):
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash(_("The role of %(name)s is now %(role)s.", name=user.username, role=user.role),
-              "success")
+        flash(_("The role of %(name)s is now %(role)s.", name=user.username,
+                role=user.role_label), "success")
     return redirect(url_for("admin.users", q=request.args.get("q", "")))
 
 

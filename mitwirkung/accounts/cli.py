@@ -5,6 +5,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from ..core.permissions import Role
 from ..extensions import db
 from . import services
 from .passwords import password_problem
@@ -15,8 +16,8 @@ users = AppGroup("users", help="Manage accounts.")
 @users.command("create")
 @click.argument("username")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["admin", "staff", "moderator", "citizen"]),
-              default="citizen", show_default=True)
+@click.option("--role", type=click.Choice([role.value for role in Role]),
+              default=Role.CITIZEN.value, show_default=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create(username: str, email: str, role: str, password_stdin: bool) -> None:
     """Create a confirmed account."""

@@ -7,6 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..core.permissions import Role
 from ..core.time import utcnow
 from ..extensions import db
 
@@ -18,7 +19,7 @@ def new_session_token() -> str:
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('citizen', 'staff', 'moderator', 'admin')", name="role"),
+        CheckConstraint(Role.check("role"), name="role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,7 +31,7 @@ class User(UserMixin, db.Model):
     # A new address waits here until its confirmation link is clicked.
     pending_email: Mapped[str | None] = mapped_column(String(254))
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(16), default="citizen")
+    role: Mapped[str] = mapped_column(String(16), default=Role.CITIZEN)
     newsletter: Mapped[bool] = mapped_column(default=False)
     privacy_accepted_at: Mapped[datetime | None]
     confirmed_at: Mapped[datetime | None]
@@ -50,6 +51,10 @@ class User(UserMixin, db.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+    @property
+    def role_label(self):
+        return Role.label_of(self.role)
 
     @property
     def display_name(self) -> str:

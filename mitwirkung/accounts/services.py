@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, func, or_, select
 
 from ..core import audit
 from ..core.mail import send_mail
-from ..core.permissions import ROLES
+from ..core.permissions import ROLES, Role
 from ..core.time import utcnow
 from ..extensions import db
 from . import throttle, tokens
@@ -220,7 +220,7 @@ def delete_account(user: User, password: str) -> None:
     user.first_name = user.last_name = ""
     user.email = user.pending_email = user.password_hash = None
     user.newsletter = False
-    user.role = "citizen"
+    user.role = Role.CITIZEN
     user.deleted_at = utcnow()
     end_all_sessions(user)
 
@@ -264,8 +264,8 @@ def set_role(actor: User, user: User, role: str) -> None:
     if user.id == actor.id:
         raise AccountError(_("You cannot change your own role."))
     if user.role != role:
-        audit.record(actor, "user.role", user, old=user.role, new=role)
-        user.role = role
+        audit.record(actor, "user.role", user, old=user.role, new=Role(role).value)
+        user.role = Role(role)
         db.session.flush()
 
 

@@ -3,13 +3,13 @@
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_number, get_locale
 
-from .permissions import ROLE_LABELS, can
+from .permissions import can
 from .sanitize import stored_html
 
 
 def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.globals.update(can=can, get_locale=get_locale, role_labels=ROLE_LABELS)
+    app.jinja_env.globals.update(can=can, get_locale=get_locale)
     app.jinja_env.filters.update(
         stored_html=stored_html,
         date=format_date,

@@ -55,3 +55,15 @@ def test_user_list_search_and_audit_log_page(app, admin, citizen):
 def test_unknown_user_id_is_404(app, admin):
     client = signed_in_client(app, admin)
     assert client.post("/admin/users/999999/role", data={"role": "staff"}).status_code == 404
+
+
+def test_roles_are_named_by_their_label_everywhere(app, admin, citizen):
+    client = signed_in_client(app, admin)
+    users_page = client.get("/admin/users").get_data(as_text=True)
+    assert ">Moderation</option>" in users_page and ">moderator</option>" not in users_page
+    response = client.post(f"/admin/users/{citizen.id}/role", data={"role": "moderator"},
+                           follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert f"Die Rolle von {citizen.username} ist jetzt „Moderation“." in html
+    profile = signed_in_client(app, citizen).get("/account").get_data(as_text=True)
+    assert "<dd>Moderation</dd>" in profile

@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, func, or_, select
 
 from ..core import audit
 from ..core.mail import send_mail
+from ..core.models import AuditEntry
 from ..core.permissions import ROLES, Role
 from ..core.time import utcnow
 from ..extensions import db
@@ -243,6 +244,16 @@ def export_data(user: User) -> dict:
         "confirmed_at": iso(user.confirmed_at),
         "created_at": iso(user.created_at),
     }
+
+
+def actors_in_audit_log() -> list[tuple[int, str]]:
+    """(id, username) of every account, not deleted, that has done something on record."""
+    acted = select(AuditEntry.actor_id).where(AuditEntry.actor_id.is_not(None))
+    return list(db.session.execute(
+        select(User.id, User.username)
+        .where(User.id.in_(acted), User.deleted_at.is_(None))
+        .order_by(func.lower(User.username))
+    ))
 
 
 def list_users(search: str = "", page: int = 1, per_page: int = 50):

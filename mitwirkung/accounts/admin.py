@@ -13,7 +13,7 @@ from ..core.permissions import ROLES, require
 from ..core.urls import page_arg
 from ..extensions import db
 from . import services
-from .forms import AuditFilterForm
+from .forms import AuditFilterForm, BlockForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -46,20 +46,32 @@ def set_role(user_id: int):
     return redirect(url_for("admin.users", q=request.args.get("q", "")))
 
 
-@bp.route("/users/<int:user_id>/block", methods=["POST"])
+@bp.route("/users/<int:user_id>/block", methods=["GET", "POST"])
 @require("manage_users")
-def set_blocked(user_id: int):
+def block(user_id: int):
     user = _user_or_404(user_id)
-    blocked = request.form.get("blocked") == "1"
-    try:
-        services.set_blocked(current_user, user, blocked)
-    except services.AccountError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        message = _("%(name)s is blocked.") if blocked else _("%(name)s is unblocked.")
-        flash(message % {"name": user.username}, "success")
+    search = request.args.get("q", "")[:100]
+    form = BlockForm()
+    if form.validate_on_submit():
+        try:
+            services.block(current_user, user, form.reason.data)
+        except services.AccountError as error:
+            db.session.rollback()
+            form.reason.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("%(name)s is blocked.") % {"name": user.username}, "success")
+            return redirect(url_for("admin.users", q=search))
+    return render_template("accounts/admin_block.html", form=form, user=user, search=search)
+
+
+@bp.route("/users/<int:user_id>/unblock", methods=["POST"])
+@require("manage_users")
+def unblock(user_id: int):
+    user = _user_or_404(user_id)
+    services.unblock(current_user, user)
+    db.session.commit()
+    flash(_("%(name)s is unblocked.") % {"name": user.username}, "success")
     return redirect(url_for("admin.users", q=request.args.get("q", "")))
 
 

@@ -10,6 +10,7 @@ from wtforms import (
     SearchField,
     SelectField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -158,6 +159,14 @@ class DeleteAccountForm(FlaskForm):
     confirm = BooleanField(
         _l("Yes, delete my account. My contributions stay, without my name."),
         validators=[DataRequired(message=_l("Please confirm the deletion."))],
+    )
+
+
+class BlockForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason"), validators=[DataRequired(), Length(max=1000)],
+        description=_l("The person reads it when logging in and in the mail that tells them "
+                       "about the block. Write it so they understand what they did."),
     )
 
 

@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.permissions import Role
@@ -36,6 +36,9 @@ class User(UserMixin, db.Model):
     privacy_accepted_at: Mapped[datetime | None]
     confirmed_at: Mapped[datetime | None]
     blocked_at: Mapped[datetime | None]
+    # Why the account is blocked, as the admin wrote it: the person reads it when logging
+    # in and in the mail that tells them; empty while not blocked.
+    blocked_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     deleted_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Part of the login cookie; replacing it ends every session of the account.
@@ -55,6 +58,11 @@ class User(UserMixin, db.Model):
     @property
     def role_label(self):
         return Role.label_of(self.role)
+
+    @property
+    def greeting_name(self) -> str:
+        """How a mail greets the person: the first name, else the username."""
+        return self.first_name or self.username
 
     @property
     def display_name(self) -> str:

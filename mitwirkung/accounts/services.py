@@ -280,17 +280,32 @@ def set_role(actor: User, user: User, role: str) -> None:
         db.session.flush()
 
 
-def set_blocked(actor: User, user: User, blocked: bool) -> None:
+def block(actor: User, user: User, reason: str) -> None:
+    """Block an account for `reason`, which the person reads when logging in and in the mail
+    that tells them; every session of the account ends."""
+    reason = (reason or "").strip()
     if user.id == actor.id:
         raise AccountError(_("You cannot block yourself."))
-    if blocked and user.blocked_at is None:
-        user.blocked_at = utcnow()
-        end_all_sessions(user)
-        audit.record(actor, "user.block", user)
-    elif not blocked and user.blocked_at is not None:
-        user.blocked_at = None
-        audit.record(actor, "user.unblock", user)
+    if not reason:
+        raise AccountError(_("Please give a reason: the person reads it."))
+    if user.blocked_at is not None:
+        return
+    user.blocked_at, user.blocked_reason = utcnow(), reason
+    end_all_sessions(user)
+    audit.record(actor, "user.block", user, reason=reason)
+    if user.email:
+        _mail(user.email, _("Your account is blocked"), "blocked", user=user, reason=reason)
+
+
+def unblock(actor: User, user: User) -> None:
+    """Lift a block; the person is told by mail."""
+    if user.blocked_at is None:
+        return
+    user.blocked_at, user.blocked_reason = None, ""
     db.session.flush()
+    audit.record(actor, "user.unblock", user)
+    if user.email:
+        _mail(user.email, _("Your account is unblocked"), "unblocked", user=user)
 
 
 def create_user(username: str, email: str, password: str, role: str) -> User:

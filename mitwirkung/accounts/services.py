@@ -117,8 +117,12 @@ def confirm(token: str) -> User:
     elif email and email == user.pending_email:
         if find_by_email(email) is not None:
             raise tokens.InvalidToken
+        old_email = user.email
         user.email, user.pending_email = email, None
         user.confirmed_at = user.confirmed_at or utcnow()
+        # The old address hears of it: if the account was taken over, its owner learns so.
+        _mail(old_email, _("Your e-mail address was changed"), "email_changed", user=user,
+              masked=mask_email(email))
     else:
         raise tokens.InvalidToken
     db.session.flush()
@@ -172,9 +176,12 @@ def user_for_reset(token: str) -> User:
 
 
 def set_password(user: User, password: str) -> None:
-    """Store a new password and end every session of the account."""
+    """Store a new password, end every session of the account and tell its address."""
     user.password_hash = hash_password(password)
     end_all_sessions(user)
+    if user.email:
+        _mail(user.email, _("Your password was changed"), "password_changed", user=user,
+              when=utcnow())
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -205,12 +212,25 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
         raise AccountError(_("This is already your e-mail address."))
     user.pending_email = new_email
     db.session.flush()
+    # The address in use hears of the request (without the new address in full), whether
+    # or not the new one is free: one mail here either way.
+    _mail(user.email, _("Change of your e-mail address requested"), "email_change_requested",
+          user=user, masked=mask_email(new_email))
     owner = find_by_email(new_email)
     if owner is None:
         send_confirmation(user, new_email)
     else:
         # One mail either way: the answer and its time say nothing about the address.
         _mail(owner.email, _("Your e-mail address"), "email_taken", user=owner)
+
+
+def mask_email(address: str) -> str:
+    """An address shown in part, to tell it apart without giving it away: e***@b***.de."""
+    local, _at, domain = address.partition("@")
+    name, dot, top = domain.rpartition(".")
+    if not dot:
+        name, top = domain, ""
+    return f"{local[:1]}***@{name[:1]}***{dot}{top}"
 
 
 def delete_account(user: User, password: str) -> None:

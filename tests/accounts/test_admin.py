@@ -65,7 +65,7 @@ def test_a_blocked_person_is_told_why_by_mail_and_at_login(app, admin, citizen, 
     [mail] = outbox()
     assert mail["To"] == citizen.email
     body = mail.get_content()
-    assert body.startswith(f"Hallo {citizen.first_name},")
+    assert body.startswith(f"Guten Tag {citizen.first_name},")
     assert "Beleidigende Kommentare <b>" in body
     page = log_in(app.test_client(), citizen.username, factories.PASSWORD)
     html = page.get_data(as_text=True)

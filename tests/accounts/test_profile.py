@@ -27,8 +27,7 @@ def test_email_change_waits_for_the_link_to_the_new_address(app, citizen, outbox
         "new_email": "Neu@Example.org", "current_password": factories.PASSWORD,
     })
     assert citizen.email == old and citizen.pending_email == "neu@example.org"
-    [mail] = outbox()
-    assert mail["To"] == "neu@example.org"
+    [mail] = [mail for mail in outbox() if mail["To"] == "neu@example.org"]
     client.post(path_of(link_in(mail)))
     assert citizen.email == "neu@example.org" and citizen.pending_email is None
 

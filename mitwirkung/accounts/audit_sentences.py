@@ -14,10 +14,13 @@ def _load(ids) -> dict[int, str]:
     rows = db.session.execute(
         select(User.id, User.username, User.deleted_at).where(User.id.in_(ids))
     )
-    return {id_: _("deleted account") if deleted else name for id_, name, deleted in rows}
+    # A deleted account's name is gone; the sentence still says whose it was.
+    return {id_: _("(deleted)") if deleted else name for id_, name, deleted in rows}
 
 
-audit.register_target("users", _l("Account"), label=lambda user: user.username, load=_load)
+# A block's reason is about the person: it goes when they delete their account.
+audit.register_target("users", _l("Account"), label=lambda user: user.username, load=_load,
+                      personal=("reason",))
 
 
 def role_label(value) -> str:

@@ -9,7 +9,7 @@ from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, or_, select
 
-from ..core import audit
+from ..core import audit, data_rights
 from ..core.mail import send_mail
 from ..core.models import AuditEntry
 from ..core.permissions import ROLES, Role
@@ -234,36 +234,18 @@ def mask_email(address: str) -> str:
 
 
 def delete_account(user: User, password: str) -> None:
-    """Erase personal data; contributions stay and show as a deleted account."""
+    """Erase or anonymise everything stored about the person, part by part (each feature
+    registers its own, core/data_rights.py); contributions stay and show as a deleted
+    account, and the audit log stays complete."""
     if not verify_password(user.password_hash, password):
         raise AccountError(_("The current password is not correct."))
-    user.username = f"deleted-{secrets.token_hex(6)}"
-    user.first_name = user.last_name = ""
-    user.email = user.pending_email = user.password_hash = None
-    user.newsletter = False
-    user.role = Role.CITIZEN
-    user.deleted_at = utcnow()
-    end_all_sessions(user)
+    data_rights.erase(user)
+    db.session.flush()
 
 
 def export_data(user: User) -> dict:
     """Everything we store about a person, for the 'download my data' button."""
-
-    def iso(value):
-        return value.isoformat() + "Z" if value else None
-
-    return {
-        "username": user.username,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "email": user.email,
-        "pending_email": user.pending_email,
-        "role": user.role,
-        "newsletter": user.newsletter,
-        "privacy_accepted_at": iso(user.privacy_accepted_at),
-        "confirmed_at": iso(user.confirmed_at),
-        "created_at": iso(user.created_at),
-    }
+    return {"exported_at": utcnow().isoformat() + "Z", **data_rights.export(user)}
 
 
 def actors_in_audit_log() -> list[tuple[int, str]]:

@@ -211,7 +211,8 @@ def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            services.delete_account(current_user, form.current_password.data)
+            services.delete_account(current_user._get_current_object(),
+                                    form.current_password.data)
         except services.AccountError as error:
             db.session.rollback()
             form.current_password.errors.append(str(error))
@@ -227,7 +228,8 @@ def delete_account():
 @bp.route("/account/export")
 @login_required
 def export():
-    body = json.dumps(services.export_data(current_user), ensure_ascii=False, indent=2)
+    data = services.export_data(current_user._get_current_object())
+    body = json.dumps(data, ensure_ascii=False, indent=2)
     return Response(
         body,
         mimetype="application/json",

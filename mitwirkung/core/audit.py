@@ -24,6 +24,7 @@ from sqlalchemy import Select, Text, cast, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
+from . import data_rights
 from .models import AuditEntry
 from .time import local_to_utc
 
@@ -40,6 +41,9 @@ class TargetKind:
     load: Callable[[Collection[int]], dict[int, Any]]  # ids -> labels, in one query
     show: Callable[[Any], str]  # label -> the text a sentence names the object by
     context: Callable[[Any], str | None] | None  # label -> where it belongs, if anywhere
+    # Keys of details that are about the object as a person (a block's reason): erased,
+    # with the label, when that person deletes their account.
+    personal: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,9 +58,10 @@ _targets: dict[str, TargetKind] = {}
 _actions: dict[str, ActionKind] = {}
 
 
-def register_target(table: str, noun, *, label, load, show=str, context=None) -> None:
+def register_target(table: str, noun, *, label, load, show=str, context=None,
+                    personal=()) -> None:
     """Make a kind of object known to the log (a feature calls this when it loads)."""
-    _targets[table] = TargetKind(table, noun, label, load, show, context)
+    _targets[table] = TargetKind(table, noun, label, load, show, context, tuple(personal))
 
 
 def sentence(action: str, name, *, target: str):
@@ -267,3 +272,41 @@ def about(table: str, target_id: int) -> list[AuditEntry]:
 def by_actor(actor_id: int) -> list[AuditEntry]:
     """The entries of what one person did, newest first."""
     return list(db.session.scalars(query(Filters(actor_id=actor_id))).unique())
+
+
+# A person's data ------------------------------------------------------------------------
+
+
+def _export_person(user) -> dict:
+    """The entries about the person's account and those of what they did, as sentences."""
+
+    def item(line: Line, actor: bool) -> dict:
+        data = {"time": line.entry.created_at.isoformat() + "Z", "action": line.entry.action,
+                "description": line.sentence}
+        if actor:
+            data["by"] = line.entry.actor.display_name if line.entry.actor else None
+        return data
+
+    return {
+        "about_you": [item(line, True)
+                      for line in describe(about(type(user).__tablename__, user.id))],
+        "by_you": [item(line, False) for line in describe(by_actor(user.id))],
+    }
+
+
+def _erase_person(user) -> None:
+    """Entries stay, so the log stays complete: what they did stays with their account, now
+    without a name; entries about them lose the name recorded then and what was written
+    about them (a block's reason)."""
+    table = type(user).__tablename__
+    kind = _targets.get(table)
+    personal = kind.personal if kind is not None else ()
+    for entry in about(table, user.id):
+        entry.target_label = None
+        if isinstance(entry.details, dict) and any(key in entry.details for key in personal):
+            entry.details = {key: value for key, value in entry.details.items()
+                             if key not in personal}
+    db.session.flush()
+
+
+data_rights.register("audit_log", export=_export_person, erase=_erase_person)

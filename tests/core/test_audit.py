@@ -195,7 +195,7 @@ def test_a_deleted_account_is_named_so_and_a_vanished_object_by_its_number(app_c
         AuditEntry(action="user.block", target_type="users", target_id=gone.id, details={}),
         AuditEntry(action="vote.publish", target_type="votes", target_id=999_999, details={}),
     ])
-    assert [line.target for line in lines] == ["gelöschtes Konto", "Nr. 999999"]
+    assert [line.target for line in lines] == ["(gelöscht)", "Nr. 999999"]
 
 
 # Filters ---------------------------------------------------------------------------------

@@ -49,3 +49,8 @@ def _block(line):
 def _unblock(line):
     return _("Account %(user)s unblocked", user=line.target)
 
+
+
+@audit.sentence("user.password_set", _l("Password set on the command line"), target="users")
+def _password_set(line):
+    return _("New password for %(user)s set on the command line", user=line.target)

@@ -184,6 +184,20 @@ def set_password(user: User, password: str) -> None:
               when=utcnow())
 
 
+def find_by_username(username: str) -> User | None:
+    """An account that is not deleted, by its username in any case."""
+    return db.session.scalar(select(User).where(
+        func.lower(User.username) == username.strip().lower(), User.deleted_at.is_(None)
+    ))
+
+
+def set_password_by_operator(user: User, password: str) -> None:
+    """A new password given on the command line (a forgotten demo password, a locked-out
+    admin): as a reset, and audited, the operator being no account."""
+    set_password(user, password)
+    audit.record(None, "user.password_set", user)
+
+
 def change_password(user: User, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current):
         raise AccountError(_("The current password is not correct."))

@@ -95,7 +95,7 @@ def line_for(action: str, details=None, label=None, target_type=None):
 
 def test_the_code_records_the_actions_we_know_of():
     actions = recorded_actions()
-    assert {"user.role", "user.block", "user.unblock", "project.publish",
+    assert {"user.role", "user.block", "user.unblock", "user.password_set", "project.publish",
             "project.archive", "page.edit", "vote.close_now", "vote.copy", "vote.final",
             "paper.tally", "paper.tally_entry", "paper.confirm", "paper.void"} <= actions
     assert len(actions) >= 34

@@ -91,11 +91,8 @@ def login():
             form.password.errors.append(_("Username/e-mail or password is not correct."))
         elif not user.is_active:
             # Only after the right password: the owner learns why, nobody else that it is.
-            if user.blocked_reason:
-                form.login.errors.append(_("This account is blocked. The reason: %(reason)s",
-                                           reason=user.blocked_reason))
-            else:
-                form.login.errors.append(_("This account is blocked."))
+            return render_template("accounts/login.html", form=form, blocked=True,
+                                   blocked_reason=user.blocked_reason)
         else:
             next_url = safe_next(request.args.get("next"), url_for("projects.home"))
             session.clear()  # a fresh session at login, nothing carried over

@@ -170,6 +170,13 @@ class BlockForm(FlaskForm):
     )
 
 
+def _check_year(field) -> None:
+    # A day at the ends of the calendar would overflow the conversion to UTC; the log
+    # holds nothing then.
+    if field.data and not 2000 <= field.data.year <= 2100:
+        raise ValidationError(_l("Please enter a year between 2000 and 2100."))
+
+
 class AuditFilterForm(FlaskForm):
     """The audit log's filters, read from the query string. A value the form does not know
     (an unknown action, a date that is none) is reported and left out, never used."""
@@ -192,7 +199,11 @@ class AuditFilterForm(FlaskForm):
         self.action.choices = {None: everything, **actions}
         self.target.choices = everything + list(targets)
 
+    def validate_since(self, field):
+        _check_year(field)
+
     def validate_until(self, field):
+        _check_year(field)
         if field.data and self.since.data and field.data < self.since.data:
             raise ValidationError(_l("The end of the period lies before its start."))
 

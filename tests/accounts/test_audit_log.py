@@ -114,7 +114,7 @@ def test_filters_narrow_the_log_and_the_pages_keep_them(app_ctx, admin_client, a
     {"target": "users; DROP TABLE users"}, {"from": "2023-02-30"}, {"to": "gestern"},
     {"from": "2023-09-12", "to": "2023-09-01"}, {"q": "x" * 5000}, {"q": "%_\\"},
     {"q": "<script>alert(1)</script>"}, {"page": "-1"}, {"page": "abc"},
-    {"from": "99999-01-01"},
+    {"from": "99999-01-01"}, {"to": "9999-12-31"}, {"from": "0001-01-01"},
 ])
 def test_hostile_parameters_are_refused_with_a_message_never_a_500(admin_client, market,
                                                                    query):

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from . import views  # noqa: E402,F401
+from . import audit_sentences, personal_data, views  # noqa: E402,F401

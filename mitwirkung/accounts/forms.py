@@ -2,13 +2,23 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    PasswordField,
+    SearchField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import (
     DataRequired,
     Email,
     EqualTo,
     InputRequired,
     Length,
+    Optional,
     Regexp,
     ValidationError,
 )
@@ -150,3 +160,60 @@ class DeleteAccountForm(FlaskForm):
         _l("Yes, delete my account. My contributions stay, without my name."),
         validators=[DataRequired(message=_l("Please confirm the deletion."))],
     )
+
+
+class BlockForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason"), validators=[DataRequired(), Length(max=1000)],
+        description=_l("The person reads it when logging in and in the mail that tells them "
+                       "about the block. Write it so they understand what they did."),
+    )
+
+
+def _check_year(field) -> None:
+    # A day at the ends of the calendar would overflow the conversion to UTC; the log
+    # holds nothing then.
+    if field.data and not 2000 <= field.data.year <= 2100:
+        raise ValidationError(_l("Please enter a year between 2000 and 2100."))
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit log's filters, read from the query string. A value the form does not know
+    (an unknown action, a date that is none) is reported and left out, never used."""
+
+    class Meta:
+        csrf = False
+
+    actor = SelectField(_l("Person"), default="")
+    action = SelectField(_l("Kind of action"), default="")
+    target = SelectField(_l("Object"), default="")
+    since = DateField(_l("From"), name="from", validators=[Optional()])
+    until = DateField(_l("Until"), name="to", validators=[Optional()])
+    q = SearchField(_l("Search"), validators=[Optional(), Length(max=100)],
+                    description=_l("Names, titles, stations, reasons, kinds of action."))
+
+    def __init__(self, formdata, *, actors, actions, targets):
+        super().__init__(formdata=formdata)
+        everything = [("", _l("All"))]
+        self.actor.choices = everything + [(str(id_), name) for id_, name in actors]
+        self.action.choices = {None: everything, **actions}
+        self.target.choices = everything + list(targets)
+
+    def validate_since(self, field):
+        _check_year(field)
+
+    def validate_until(self, field):
+        _check_year(field)
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError(_l("The end of the period lies before its start."))
+
+    def filters(self) -> dict:
+        """The valid filters by name, as the query string spells them."""
+        self.validate()
+        values = {}
+        for field in (self.actor, self.action, self.target, self.since, self.until, self.q):
+            if field.errors or not field.data:
+                continue
+            values[field.name] = (field.data.isoformat() if hasattr(field.data, "isoformat")
+                                  else field.data.strip())
+        return {name: value for name, value in values.items() if value}

@@ -4,9 +4,10 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..core.permissions import Role
 from ..core.time import utcnow
 from ..extensions import db
 
@@ -18,7 +19,7 @@ def new_session_token() -> str:
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('citizen', 'staff', 'moderator', 'admin')", name="role"),
+        CheckConstraint(Role.check("role"), name="role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,11 +31,14 @@ class User(UserMixin, db.Model):
     # A new address waits here until its confirmation link is clicked.
     pending_email: Mapped[str | None] = mapped_column(String(254))
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(16), default="citizen")
+    role: Mapped[str] = mapped_column(String(16), default=Role.CITIZEN)
     newsletter: Mapped[bool] = mapped_column(default=False)
     privacy_accepted_at: Mapped[datetime | None]
     confirmed_at: Mapped[datetime | None]
     blocked_at: Mapped[datetime | None]
+    # Why the account is blocked, as the admin wrote it: the person reads it when logging
+    # in and in the mail that tells them; empty while not blocked.
+    blocked_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     deleted_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Part of the login cookie; replacing it ends every session of the account.
@@ -50,6 +54,15 @@ class User(UserMixin, db.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+    @property
+    def role_label(self):
+        return Role.label_of(self.role)
+
+    @property
+    def greeting_name(self) -> str:
+        """How a mail greets the person: the first name, else the username."""
+        return self.first_name or self.username
 
     @property
     def display_name(self) -> str:

@@ -9,9 +9,10 @@ from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, or_, select
 
-from ..core import audit
+from ..core import audit, data_rights
 from ..core.mail import send_mail
-from ..core.permissions import ROLES
+from ..core.models import AuditEntry
+from ..core.permissions import ROLES, Role
 from ..core.time import utcnow
 from ..extensions import db
 from . import throttle, tokens
@@ -116,8 +117,12 @@ def confirm(token: str) -> User:
     elif email and email == user.pending_email:
         if find_by_email(email) is not None:
             raise tokens.InvalidToken
+        old_email = user.email
         user.email, user.pending_email = email, None
         user.confirmed_at = user.confirmed_at or utcnow()
+        # The old address hears of it: if the account was taken over, its owner learns so.
+        _mail(old_email, _("Your e-mail address was changed"), "email_changed", user=user,
+              masked=mask_email(email))
     else:
         raise tokens.InvalidToken
     db.session.flush()
@@ -171,9 +176,26 @@ def user_for_reset(token: str) -> User:
 
 
 def set_password(user: User, password: str) -> None:
-    """Store a new password and end every session of the account."""
+    """Store a new password, end every session of the account and tell its address."""
     user.password_hash = hash_password(password)
     end_all_sessions(user)
+    if user.email:
+        _mail(user.email, _("Your password was changed"), "password_changed", user=user,
+              when=utcnow())
+
+
+def find_by_username(username: str) -> User | None:
+    """An account that is not deleted, by its username in any case."""
+    return db.session.scalar(select(User).where(
+        func.lower(User.username) == username.strip().lower(), User.deleted_at.is_(None)
+    ))
+
+
+def set_password_by_operator(user: User, password: str) -> None:
+    """A new password given on the command line (a forgotten demo password, a locked-out
+    admin): as a reset, and audited, the operator being no account."""
+    set_password(user, password)
+    audit.record(None, "user.password_set", user)
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -204,6 +226,10 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
         raise AccountError(_("This is already your e-mail address."))
     user.pending_email = new_email
     db.session.flush()
+    # The address in use hears of the request (without the new address in full), whether
+    # or not the new one is free: one mail here either way.
+    _mail(user.email, _("Change of your e-mail address requested"), "email_change_requested",
+          user=user, masked=mask_email(new_email))
     owner = find_by_email(new_email)
     if owner is None:
         send_confirmation(user, new_email)
@@ -212,37 +238,38 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
         _mail(owner.email, _("Your e-mail address"), "email_taken", user=owner)
 
 
+def mask_email(address: str) -> str:
+    """An address shown in part, to tell it apart without giving it away: e***@b***.de."""
+    local, _at, domain = address.partition("@")
+    name, dot, top = domain.rpartition(".")
+    if not dot:
+        name, top = domain, ""
+    return f"{local[:1]}***@{name[:1]}***{dot}{top}"
+
+
 def delete_account(user: User, password: str) -> None:
-    """Erase personal data; contributions stay and show as a deleted account."""
+    """Erase or anonymise everything stored about the person, part by part (each feature
+    registers its own, core/data_rights.py); contributions stay and show as a deleted
+    account, and the audit log stays complete."""
     if not verify_password(user.password_hash, password):
         raise AccountError(_("The current password is not correct."))
-    user.username = f"deleted-{secrets.token_hex(6)}"
-    user.first_name = user.last_name = ""
-    user.email = user.pending_email = user.password_hash = None
-    user.newsletter = False
-    user.role = "citizen"
-    user.deleted_at = utcnow()
-    end_all_sessions(user)
+    data_rights.erase(user)
+    db.session.flush()
 
 
 def export_data(user: User) -> dict:
     """Everything we store about a person, for the 'download my data' button."""
+    return {"exported_at": utcnow().isoformat() + "Z", **data_rights.export(user)}
 
-    def iso(value):
-        return value.isoformat() + "Z" if value else None
 
-    return {
-        "username": user.username,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "email": user.email,
-        "pending_email": user.pending_email,
-        "role": user.role,
-        "newsletter": user.newsletter,
-        "privacy_accepted_at": iso(user.privacy_accepted_at),
-        "confirmed_at": iso(user.confirmed_at),
-        "created_at": iso(user.created_at),
-    }
+def actors_in_audit_log() -> list[tuple[int, str]]:
+    """(id, username) of every account, not deleted, that has done something on record."""
+    acted = select(AuditEntry.actor_id).where(AuditEntry.actor_id.is_not(None))
+    return list(db.session.execute(
+        select(User.id, User.username)
+        .where(User.id.in_(acted), User.deleted_at.is_(None))
+        .order_by(func.lower(User.username))
+    ))
 
 
 def list_users(search: str = "", page: int = 1, per_page: int = 50):
@@ -264,22 +291,37 @@ def set_role(actor: User, user: User, role: str) -> None:
     if user.id == actor.id:
         raise AccountError(_("You cannot change your own role."))
     if user.role != role:
-        audit.record(actor, "user.role", user, old=user.role, new=role)
-        user.role = role
+        audit.record(actor, "user.role", user, old=user.role, new=Role(role).value)
+        user.role = Role(role)
         db.session.flush()
 
 
-def set_blocked(actor: User, user: User, blocked: bool) -> None:
+def block(actor: User, user: User, reason: str) -> None:
+    """Block an account for `reason`, which the person reads when logging in and in the mail
+    that tells them; every session of the account ends."""
+    reason = (reason or "").strip()
     if user.id == actor.id:
         raise AccountError(_("You cannot block yourself."))
-    if blocked and user.blocked_at is None:
-        user.blocked_at = utcnow()
-        end_all_sessions(user)
-        audit.record(actor, "user.block", user)
-    elif not blocked and user.blocked_at is not None:
-        user.blocked_at = None
-        audit.record(actor, "user.unblock", user)
+    if not reason:
+        raise AccountError(_("Please give a reason: the person reads it."))
+    if user.blocked_at is not None:
+        return
+    user.blocked_at, user.blocked_reason = utcnow(), reason
+    end_all_sessions(user)
+    audit.record(actor, "user.block", user, reason=reason)
+    if user.email:
+        _mail(user.email, _("Your account is blocked"), "blocked", user=user, reason=reason)
+
+
+def unblock(actor: User, user: User) -> None:
+    """Lift a block; the person is told by mail."""
+    if user.blocked_at is None:
+        return
+    user.blocked_at, user.blocked_reason = None, ""
     db.session.flush()
+    audit.record(actor, "user.unblock", user)
+    if user.email:
+        _mail(user.email, _("Your account is unblocked"), "unblocked", user=user)
 
 
 def create_user(username: str, email: str, password: str, role: str) -> User:

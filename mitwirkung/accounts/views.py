@@ -90,7 +90,9 @@ def login():
         if user is None:
             form.password.errors.append(_("Username/e-mail or password is not correct."))
         elif not user.is_active:
-            form.login.errors.append(_("This account is blocked."))
+            # Only after the right password: the owner learns why, nobody else that it is.
+            return render_template("accounts/login.html", form=form, blocked=True,
+                                   blocked_reason=user.blocked_reason)
         else:
             next_url = safe_next(request.args.get("next"), url_for("projects.home"))
             session.clear()  # a fresh session at login, nothing carried over
@@ -206,7 +208,8 @@ def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            services.delete_account(current_user, form.current_password.data)
+            services.delete_account(current_user._get_current_object(),
+                                    form.current_password.data)
         except services.AccountError as error:
             db.session.rollback()
             form.current_password.errors.append(str(error))
@@ -222,7 +225,8 @@ def delete_account():
 @bp.route("/account/export")
 @login_required
 def export():
-    body = json.dumps(services.export_data(current_user), ensure_ascii=False, indent=2)
+    data = services.export_data(current_user._get_current_object())
+    body = json.dumps(data, ensure_ascii=False, indent=2)
     return Response(
         body,
         mimetype="application/json",

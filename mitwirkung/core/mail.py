@@ -25,10 +25,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import event, or_, select, update
+from sqlalchemy import delete, event, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
+from . import data_rights
 from .models import OutgoingMail
 from .time import utcnow
 
@@ -232,6 +233,41 @@ def register(app: Flask) -> None:
         return
     worker = app.extensions["mail_worker"] = MailWorker(app)
     app.before_request(worker.ensure_running)
+
+
+def _addresses(user) -> list[str]:
+    """The person's address, and the one they asked to change to unless it is another
+    account's (a change to a taken address leaves it pending): that one's mail is not theirs."""
+    addresses = [user.email] if user.email else []
+    account = type(user)
+    if user.pending_email and db.session.scalar(
+        select(account.id).where(account.email == user.pending_email)
+    ) is None:
+        addresses.append(user.pending_email)
+    return addresses
+
+
+def _export_person(user) -> list[dict]:
+    """The mails to the person's addresses that the outbox still holds (a sent mail keeps
+    its address, subject and time; its text is erased once sent)."""
+    mails = db.session.scalars(
+        select(OutgoingMail).where(OutgoingMail.recipient.in_(_addresses(user)))
+        .order_by(OutgoingMail.id)
+    )
+    return [{"to": mail.recipient, "subject": mail.subject,
+             "queued_at": mail.created_at.isoformat() + "Z",
+             "sent_at": mail.sent_at.isoformat() + "Z" if mail.sent_at else None}
+            for mail in mails]
+
+
+def _erase_person(user) -> None:
+    """Sent or waiting, no mail to the person's addresses stays."""
+    db.session.execute(
+        delete(OutgoingMail).where(OutgoingMail.recipient.in_(_addresses(user)))
+    )
+
+
+data_rights.register("mails", export=_export_person, erase=_erase_person)
 
 
 @event.listens_for(Session, "after_commit")

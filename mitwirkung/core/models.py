@@ -1,6 +1,7 @@
 """Tables shared by every feature."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,13 +14,19 @@ class AuditEntry(db.Model):
     """One staff, moderator or admin action that changed what the public sees or what counts."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_target", "target_type", "target_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     action: Mapped[str] = mapped_column(String(64), index=True)
     target_type: Mapped[str] = mapped_column(String(32))
     target_id: Mapped[int | None]
+    # What the target was called when the entry was written (a title, a username; a JSON
+    # value its kind knows how to show, core/audit.py), so the log needs no query per entry.
+    target_label: Mapped[Any] = mapped_column(JSON, nullable=True)
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     actor = relationship("User", lazy="raise")
 

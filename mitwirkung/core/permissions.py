@@ -6,13 +6,19 @@ from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-ROLES = ("citizen", "staff", "moderator", "admin")
-ROLE_LABELS = {
-    "citizen": _l("Citizen"),
-    "staff": _l("City staff"),
-    "moderator": _l("Moderator"),
-    "admin": _l("Administrator"),
-}
+from .enums import LabelledEnum
+
+
+class Role(LabelledEnum):
+    """What an account may do; the label is what every page, mail and log entry shows."""
+
+    CITIZEN = "citizen", _l("Citizen")
+    STAFF = "staff", _l("City staff")
+    MODERATOR = "moderator", _l("Moderator")
+    ADMIN = "admin", _l("Administrator")
+
+
+ROLES = tuple(Role)
 
 # Capability -> roles that hold it. Admins hold every capability.
 CAPABILITIES = {

@@ -4,15 +4,14 @@ from flask import Flask
 from flask_babel import format_decimal, format_number, get_locale
 
 from .i18n import content, content_lang
-from .permissions import ROLE_LABELS, can
+from .permissions import can
 from .sanitize import stored_html
 from .time import format_day, format_moment
 
 
 def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.globals.update(can=can, get_locale=get_locale, role_labels=ROLE_LABELS,
-                                 content_lang=content_lang)
+    app.jinja_env.globals.update(can=can, get_locale=get_locale, content_lang=content_lang)
     app.jinja_env.filters.update(
         stored_html=stored_html,
         content=content,

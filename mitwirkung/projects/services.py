@@ -264,7 +264,7 @@ def add_phase(
     )
     project.phases.append(phase)
     db.session.flush()
-    audit.record(actor, "project.phase_add", project, phase_id=phase.id)
+    audit.record(actor, "project.phase_add", project, phase_id=phase.id, title=phase.title)
     return phase
 
 
@@ -277,7 +277,8 @@ def update_phase(
     phase.description = description
     phase.start_date, phase.end_date = start_date, end_date
     db.session.flush()
-    audit.record(actor, "project.phase_update", phase.project, phase_id=phase.id)
+    audit.record(actor, "project.phase_update", phase.project, phase_id=phase.id,
+                 title=phase.title)
     return phase
 
 
@@ -310,14 +311,16 @@ def add_document(project: Project, actor, *, title: str, stream) -> Document:
     )
     project.documents.append(document)
     db.session.flush()
-    audit.record(actor, "project.document_add", project, document_id=document.id)
+    audit.record(actor, "project.document_add", project, document_id=document.id,
+                 title=document.title)
     return document
 
 
 def delete_document(document: Document, actor) -> None:
     """Remove a document and its file."""
     project = document.project
-    audit.record(actor, "project.document_delete", project, document_id=document.id)
+    audit.record(actor, "project.document_delete", project, document_id=document.id,
+                 title=document.title)
     project.documents.remove(document)
     db.session.flush()
     uploads.delete(document.file_name)

@@ -5,8 +5,8 @@ from ..core import project_sections, uploads
 bp = Blueprint("votes", __name__)
 
 # One blueprint; each job's views register on it.
+from . import audit_sentences, personal_data, services  # noqa: E402,F401
 from . import sections as vote_sections  # noqa: E402
-from . import services  # noqa: E402
 from .casting import views as casting_views  # noqa: E402,F401
 from .paper import check_views as paper_check_views  # noqa: E402,F401
 from .paper import tally_views as paper_tally_views  # noqa: E402,F401

@@ -36,7 +36,7 @@ def test_a_visitor_reports_a_barrier_with_only_a_message(client, admin, outbox):
     assert "Vielen Dank" in page and "keine E-Mail-Adresse angegeben" in page
     [mail] = [m for m in outbox() if m["To"] == admin.email]
     body = mail.get_content()
-    assert f"Hallo {admin.first_name}," in body
+    assert f"Guten Tag {admin.first_name}," in body
     assert "Der Knopf „Abstimmen“ ist zu blass." in body
     assert "http://mitwirkung.test/admin/feedback" in body
 
@@ -61,7 +61,7 @@ def test_feedback_goes_to_the_configured_address_instead_of_the_admins(
     client.post(FORM, data={"message": "Video ohne Untertitel"})
     mails = outbox()
     assert [m["To"] for m in mails] == ["barrierefrei@stadt.example"]
-    assert mails[0].get_content().startswith("Hallo,")
+    assert mails[0].get_content().startswith("Guten Tag,")
 
 
 def test_every_active_admin_gets_the_mail_when_no_address_is_set(app, client, admin, outbox):
@@ -71,7 +71,7 @@ def test_every_active_admin_gets_the_mail_when_no_address_is_set(app, client, ad
     client.post(FORM, data={"message": "Tabelle ohne Überschriften"})
     addressed = {m["To"]: m.get_content() for m in outbox()}
     assert set(addressed) == {admin.email, second.email}
-    assert addressed[second.email].startswith("Hallo Jonas,")
+    assert addressed[second.email].startswith("Guten Tag Jonas,")
 
 
 def test_a_failed_form_shows_the_error_summary_and_keeps_what_was_typed(client):

@@ -70,7 +70,8 @@ class RegisterForm(NewPasswordMixin, FlaskForm):
             Length(min=3, max=40),
             Regexp(r"^[\w.-]+$", message=_l("Use letters, digits, dots, hyphens or underscores.")),
         ],
-        description=_l("Shown publicly with your contributions."),
+        description=_l("Your name on this platform. Your real name and e-mail address are "
+                       "never shown publicly."),
         render_kw={"autocomplete": "username"},
     )
     first_name = StringField(
@@ -92,7 +93,6 @@ class RegisterForm(NewPasswordMixin, FlaskForm):
         _l("I have read the privacy notice and agree to it."),
         validators=[DataRequired(message=_l("Please agree to the privacy notice."))],
     )
-    newsletter = BooleanField(_l("Send me news about new projects (optional)."))
 
     def personal_values(self):
         return (self.username.data, self.email.data, self.first_name.data, self.last_name.data)
@@ -129,7 +129,6 @@ class ResetPasswordForm(NewPasswordMixin, FlaskForm):
 class ProfileForm(FlaskForm):
     first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=80)])
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=80)])
-    newsletter = BooleanField(_l("Send me news about new projects."))
 
 
 def _current_password_field(form_id: str):

@@ -32,7 +32,6 @@ class User(UserMixin, db.Model):
     pending_email: Mapped[str | None] = mapped_column(String(254))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default=Role.CITIZEN)
-    newsletter: Mapped[bool] = mapped_column(default=False)
     privacy_accepted_at: Mapped[datetime | None]
     confirmed_at: Mapped[datetime | None]
     blocked_at: Mapped[datetime | None]

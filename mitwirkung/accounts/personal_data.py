@@ -22,7 +22,6 @@ def export_account(user: User) -> dict:
         "pending_email": user.pending_email,
         "role": user.role,
         "role_label": str(user.role_label),
-        "newsletter": user.newsletter,
         "privacy_accepted_at": _iso(user.privacy_accepted_at),
         "confirmed_at": _iso(user.confirmed_at),
         "created_at": _iso(user.created_at),
@@ -39,7 +38,6 @@ def erase_account(user: User) -> None:
     user.username = f"deleted-{secrets.token_hex(6)}"
     user.first_name = user.last_name = ""
     user.email = user.pending_email = user.password_hash = None
-    user.newsletter = False
     user.role = Role.CITIZEN
     user.privacy_accepted_at = user.confirmed_at = user.blocked_at = None
     user.blocked_reason = ""

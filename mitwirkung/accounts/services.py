@@ -59,7 +59,7 @@ def load_session_user(session_id: str) -> User | None:
     return user
 
 
-def register(username, first_name, last_name, email, password, newsletter) -> User | None:
+def register(username, first_name, last_name, email, password) -> User | None:
     """Create an unconfirmed account and mail its confirmation link.
 
     If the address is taken, its owner gets a notice instead and the caller sees the same
@@ -77,7 +77,6 @@ def register(username, first_name, last_name, email, password, newsletter) -> Us
         last_name=last_name.strip(),
         email=email,
         password_hash=password_hash,
-        newsletter=bool(newsletter),
         privacy_accepted_at=utcnow(),
     )
     db.session.add(user)
@@ -210,10 +209,9 @@ def end_all_sessions(user: User) -> None:
     db.session.flush()
 
 
-def update_profile(user: User, first_name: str, last_name: str, newsletter: bool) -> None:
+def update_profile(user: User, first_name: str, last_name: str) -> None:
     user.first_name = first_name.strip()
     user.last_name = last_name.strip()
-    user.newsletter = bool(newsletter)
     db.session.flush()
 
 

@@ -41,7 +41,7 @@ def register():
     if form.validate_on_submit():
         services.register(
             form.username.data, form.first_name.data, form.last_name.data,
-            form.email.data, form.password.data, form.newsletter.data,
+            form.email.data, form.password.data,
         )
         db.session.commit()
         return render_template("accounts/check_mail.html", email=form.email.data)
@@ -154,9 +154,7 @@ def profile():
 def update_profile():
     form = ProfileForm()
     if form.validate_on_submit():
-        services.update_profile(
-            current_user, form.first_name.data, form.last_name.data, form.newsletter.data
-        )
+        services.update_profile(current_user, form.first_name.data, form.last_name.data)
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))

@@ -63,10 +63,8 @@ Rechtsgrundlage: Art. 6 Abs. 1 lit. e DSGVO in Verbindung mit \
 ## Ihr Konto
 
 Für ein Konto speichern wir Ihren Benutzernamen, Vor- und Nachnamen, Ihre E-Mail-Adresse, \
-Ihr Passwort (nur verschlüsselt, als Hash), wann Sie der Datenschutzerklärung zugestimmt \
-und Ihre E-Mail-Adresse bestätigt haben, und ob Sie Neuigkeiten über neue Projekte \
-wünschen. [BITTE PRÜFEN: Versendet die Stadt solche Neuigkeiten? MitWirkung selbst \
-verschickt sie derzeit nicht.]
+Ihr Passwort (nur verschlüsselt, als Hash) und wann Sie der Datenschutzerklärung \
+zugestimmt und Ihre E-Mail-Adresse bestätigt haben.
 
 Wir brauchen diese Angaben, damit jede Person nur einmal abstimmt und wir Ihnen E-Mails \
 zu Ihrem Konto senden können (Bestätigung, neues Passwort, Warnung bei vielen falschen \
@@ -80,8 +78,7 @@ Mitarbeitenden der Stadt sehen andere Mitarbeitende den Benutzernamen bei den \
 Papierstimmen, die sie eingegeben haben.
 
 Rechtsgrundlage: Art. 6 Abs. 1 lit. e DSGVO in Verbindung mit \
-[BITTE ERGÄNZEN: Vorschrift des Landesrechts]; für Neuigkeiten per E-Mail Ihre \
-Einwilligung (Art. 6 Abs. 1 lit. a DSGVO), die Sie unter „Mein Konto“ jederzeit widerrufen.
+[BITTE ERGÄNZEN: Vorschrift des Landesrechts].
 
 Speicherdauer: bis Sie Ihr Konto löschen. \
 [BITTE ERGÄNZEN: ob nicht bestätigte oder lange nicht genutzte Konten gelöscht werden, \

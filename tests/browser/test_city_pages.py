@@ -137,3 +137,28 @@ def _brand_and_upload(page, live_server, tmp_path):
     assert page.evaluate("document.querySelector('track').track.cues.length") == 1
     assert page.locator("track").get_attribute("srclang") == "de"
     check_page(page, "easy-language-with-video")
+
+
+def test_a_keyboard_user_finds_leichte_sprache_and_reports_a_barrier(page, live_server):
+    """Only Tab, Enter and typing, from the start page: the skip link, Leichte Sprache in
+    the header, the statement and the feedback form in the footer."""
+    from .test_vote_flow import tab_to
+
+    page.goto("/")
+    tab_to(page, "a[href='/pages/leichte-sprache']")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h1").inner_text().startswith("MitWirkung in Leichter Sprache")
+    tab_to(page, "footer a[href='/pages/barrierefreiheit']", limit=200)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    tab_to(page, "main a[href^='/accessibility/feedback']", limit=200)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    tab_to(page, "textarea[name=message]")
+    page.keyboard.type("Der Kontrast der Fußzeile ist mir zu schwach.")
+    tab_to(page, "main form button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h1").inner_text() == "Vielen Dank für Ihre Nachricht"
+    check_page(page, "feedback-sent-keyboard")

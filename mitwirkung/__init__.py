@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from .core.uploads import bp as uploads_bp
     from .pages import bp as pages_bp
     from .projects import bp as projects_bp
+    from .proposals import bp as proposals_bp
     from .votes import bp as votes_bp
 
     app.register_blueprint(projects_bp)
@@ -83,3 +84,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(uploads_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(votes_bp)
+    app.register_blueprint(proposals_bp)

@@ -12,7 +12,7 @@ import bleach
 from bleach.linkifier import LinkifyFilter
 from flask_babel import lazy_gettext as _l
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4",
@@ -110,6 +110,29 @@ def _tokens(text: str):
     if len(tokens) + sum(len(token.children or ()) for token in tokens) > MAX_TOKENS:
         raise MarkdownTooComplex("tokens", MAX_TOKENS)
     return tokens
+
+
+def _ugc(attrs, new=False):
+    attrs[(None, "rel")] = "nofollow ugc noopener"
+    return attrs
+
+
+# Residents' plain text (ideas, comments): everything escaped, then only bare addresses
+# become links, marked as user content so search engines do not follow them.
+_LINKER = bleach.Linker(callbacks=[_ugc], parse_email=False)
+
+
+def render_plain_text(text: str | None) -> str:
+    """A resident's plain text as HTML to be stored: paragraphs at blank lines, line breaks
+    kept, every character escaped, web addresses made links with rel="nofollow ugc"."""
+    if not text:
+        return ""
+    paragraphs = [part.strip("\n") for part in
+                  text.replace("\r\n", "\n").replace("\r", "\n").split("\n\n")]
+    html = "".join(
+        "<p>" + _LINKER.linkify(str(escape(part)).replace("\n", "<br>\n")) + "</p>"
+        for part in paragraphs if part.strip())
+    return html
 
 
 def stored_html(html: str | None) -> Markup:

@@ -43,11 +43,27 @@ SHOWN_AS = {"users": "erika.m", "projects": "„Pfalztheater“", "votes": "„L
             "site_settings": "„Kaiserslautern“"}
 
 
-def recorded_actions() -> set[str]:
-    """Every action name passed to audit.record() anywhere in the package: a literal, or a
-    variable of the calling function assigned from literals."""
+def moderation_actions() -> set[str]:
+    """The actions core/moderation.py records for the kinds features register: the literal
+    approve_action and reject_action of every ModeratedKind(...) in the package."""
     actions = set()
     for path in Path(mitwirkung.__file__).parent.rglob("*.py"):
+        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+                    and call.func.id == "ModeratedKind"):
+                actions.update(keyword.value.value for keyword in call.keywords
+                               if keyword.arg in ("approve_action", "reject_action"))
+    return actions
+
+
+def recorded_actions() -> set[str]:
+    """Every action name passed to audit.record() anywhere in the package: a literal, or a
+    variable of the calling function assigned from literals; core/moderation.py records
+    those of the moderated kinds."""
+    actions = moderation_actions()
+    for path in Path(mitwirkung.__file__).parent.rglob("*.py"):
+        if path.name == "moderation.py" and path.parent.name == "core":
+            continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for function in ast.walk(tree):
             if not isinstance(function, ast.FunctionDef):

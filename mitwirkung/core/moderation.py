@@ -1,0 +1,142 @@
+"""Pre-moderation, for every kind of contribution (ideas now, comments next): a new item
+waits until a moderator approves it; nobody but its author and the moderators sees it
+until then. One mechanism: the state, the decision with its reason, who decided and when,
+the audit entry and the author's mail.
+
+A model takes part by mixing in `Moderated` (its columns), adding `moderation_check()` to
+its table arguments, and registering a `ModeratedKind` (how to name an item, who wrote it,
+where it is shown, what to tell the author). Services add and flush; the caller commits.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, update
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from ..extensions import db
+from . import audit
+from .domain import DomainError
+from .enums import LabelledEnum
+from .time import utcnow
+
+
+class ModerationState(LabelledEnum):
+    PENDING = "pending", _l("awaiting approval")
+    APPROVED = "approved", _l("approved")
+    REJECTED = "rejected", _l("rejected")
+
+
+class Moderated:
+    """The columns of a moderated item. `moderation_state` starts as given by the caller:
+    pending where its board or project pre-moderates, approved where it does not."""
+
+    moderation_state: Mapped[str] = mapped_column(
+        String(16), default=ModerationState.PENDING, index=True)
+    moderated_at: Mapped[datetime | None]
+    moderation_reason: Mapped[str] = mapped_column(Text, default="")
+
+    @declared_attr
+    def moderated_by_id(cls) -> Mapped[int | None]:  # noqa: N805  (a declared attribute)
+        return mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    @property
+    def is_approved(self) -> bool:
+        return self.moderation_state == ModerationState.APPROVED
+
+    @property
+    def is_pending(self) -> bool:
+        return self.moderation_state == ModerationState.PENDING
+
+    @property
+    def moderation_label(self):
+        return ModerationState.label_of(self.moderation_state)
+
+
+def moderation_check() -> CheckConstraint:
+    """The CHECK constraint of a moderated table's state column."""
+    return CheckConstraint(ModerationState.check("moderation_state"), name="moderation_state")
+
+
+@dataclass(frozen=True)
+class ModeratedKind:
+    """What the mechanism needs to know of one kind of item."""
+
+    model: type
+    # The audit actions of the two decisions, e.g. "idea.approve" and "idea.reject"; each
+    # has its sentence in the feature's audit sentences.
+    approve_action: str
+    reject_action: str
+    noun: object  # "Idee", for the queue
+    title: Callable[[object], str]
+    author_id: Callable[[object], int | None]
+    # The author hears of the decision: called after approve or reject (queues a mail).
+    tell_author: Callable[[object], None]
+
+
+_kinds: dict[type, ModeratedKind] = {}
+
+
+def register_kind(kind: ModeratedKind) -> None:
+    """Make a kind of item moderated (a feature calls this when it loads)."""
+    _kinds[kind.model] = kind
+
+
+def kind_of(item) -> ModeratedKind:
+    return _kinds[type(item)]
+
+
+def registered_kinds() -> list[ModeratedKind]:
+    return list(_kinds.values())
+
+
+class ModerationError(DomainError):
+    """A decision that cannot be taken; the message says why."""
+
+
+class AlreadyDecided(ModerationError):
+    message = _l("This contribution has already been decided on.")
+
+
+class ReasonRequired(ModerationError):
+    message = _l("Please give the reason for the rejection; the author reads it.")
+    field = "reason"
+
+
+class OwnContribution(ModerationError):
+    message = _l("You cannot decide on your own contribution.")
+
+
+def approve(item, moderator, reason: str = "") -> None:
+    """Publish a pending item."""
+    _decide(item, moderator, ModerationState.APPROVED, reason)
+
+
+def reject(item, moderator, reason: str) -> None:
+    """Turn a pending item down, with a reason its author reads."""
+    if not (reason or "").strip():
+        raise ReasonRequired
+    _decide(item, moderator, ModerationState.REJECTED, reason)
+
+
+def _decide(item, moderator, state: ModerationState, reason: str) -> None:
+    kind = kind_of(item)
+    moderator_id = getattr(moderator, "id", None)
+    if kind.author_id(item) is not None and kind.author_id(item) == moderator_id:
+        raise OwnContribution
+    # One statement decides, so two moderators deciding at once cannot both succeed.
+    model = type(item)
+    decided = db.session.execute(
+        update(model)
+        .where(model.id == item.id, model.moderation_state == ModerationState.PENDING)
+        .values(moderation_state=state, moderated_at=utcnow(), moderated_by_id=moderator_id,
+                moderation_reason=(reason or "").strip())
+        .execution_options(synchronize_session=False))
+    if decided.rowcount != 1:
+        raise AlreadyDecided
+    db.session.refresh(item)
+    action = kind.approve_action if state == ModerationState.APPROVED else kind.reject_action
+    audit.record(moderator, action, item, reason=item.moderation_reason)
+    kind.tell_author(item)

@@ -5,6 +5,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from mitwirkung import create_app
+from mitwirkung.core.migrations import include_object
 from mitwirkung.extensions import db
 
 from .conftest import app_settings
@@ -17,7 +18,9 @@ def test_migrations_match_the_models_and_downgrade(tmp_path_factory, empty_datab
     assert upgrade.exit_code == 0, upgrade.output
     with migrated.app_context():
         with db.engine.connect() as connection:
-            differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+            context = MigrationContext.configure(
+                connection, opts={"include_object": include_object})
+            differences = compare_metadata(context, db.metadata)
         assert differences == []
         if db.engine.dialect.name == "sqlite":  # which autogenerate does not compare
             with db.engine.connect() as connection:

@@ -4,3 +4,5 @@ bp = Blueprint("proposals", __name__)
 
 # One blueprint; each job's views register on it (as in votes/).
 from . import models, search  # noqa: E402,F401
+from .ideas import views as idea_views  # noqa: E402,F401
+from .listing import views as listing_views  # noqa: E402,F401

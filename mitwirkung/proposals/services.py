@@ -1,0 +1,77 @@
+"""Boards and ideas as every part of proposals/ sees them: lookup, phases, who may see
+what. The jobs of proposals/ (setup, ideas, listing) build on these.
+
+The one rule of visibility, for pages, lists, search, counts, exports and feeds alike: a
+public idea (approved and not withdrawn) is for everyone who may see its board; any other
+idea only for its author and for moderators and staff.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import and_, or_, select
+
+from ..core.moderation import ModerationState
+from ..core.permissions import can
+from ..core.time import local_today
+from ..extensions import db
+from .models import Board, BoardStatus, Idea
+
+
+def get_board(slug: str) -> Board | None:
+    return db.session.scalar(select(Board).where(Board.slug == slug))
+
+
+def is_public(board: Board) -> bool:
+    return board.status == BoardStatus.PUBLISHED and board.project.is_public
+
+
+def may_see_board(board: Board, viewer) -> bool:
+    """Drafts (of the board or its project) are for staff only."""
+    return is_public(board) or can(viewer, "manage_projects")
+
+
+def sees_every_idea(viewer) -> bool:
+    """Moderators and staff see pending, rejected and withdrawn ideas too."""
+    return can(viewer, "moderate") or can(viewer, "manage_projects")
+
+
+PUBLIC = and_(Idea.moderation_state == ModerationState.APPROVED, Idea.withdrawn_at.is_(None))
+
+
+def visible_to(viewer):
+    """The condition on Idea that `viewer` may see it (the rule above)."""
+    if sees_every_idea(viewer):
+        return Idea.id.is_not(None)
+    if getattr(viewer, "is_authenticated", False):
+        return or_(PUBLIC, Idea.author_id == viewer.id)
+    return PUBLIC
+
+
+def may_see_idea(idea: Idea, viewer) -> bool:
+    if not may_see_board(idea.board, viewer):
+        return False
+    return (idea.is_public or sees_every_idea(viewer)
+            or (getattr(viewer, "is_authenticated", False) and idea.author_id == viewer.id))
+
+
+def get_idea(board: Board, idea_id: int) -> Idea | None:
+    return db.session.scalar(select(Idea).where(Idea.board_id == board.id, Idea.id == idea_id))
+
+
+# Phases (days in the city's zone) ---------------------------------------------------------
+
+
+def submitting_open(board: Board, today: date | None = None) -> bool:
+    today = today or local_today()
+    return board.submit_until is None or today <= board.submit_until
+
+
+def supporting_open(board: Board, today: date | None = None) -> bool:
+    """Open on the days from support_from to support_until; never when neither is set."""
+    today = today or local_today()
+    if board.support_from is None and board.support_until is None:
+        return False
+    return ((board.support_from is None or board.support_from <= today)
+            and (board.support_until is None or today <= board.support_until))

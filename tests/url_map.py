@@ -14,6 +14,7 @@ from mitwirkung.votes.paper.tally_sheets import SheetFigures
 
 from . import factories
 from .projects import factories as project_factories
+from .proposals import factories as board_factories
 from .votes.factories import make_vote
 
 # <converter(args):name> or <name>
@@ -29,6 +30,7 @@ class World:
     values: dict[str, tuple[str, ...]]
     vote_slug: str
     project_slug: str
+    board_slug: str = ""
 
 
 def build_world(staff) -> World:
@@ -52,6 +54,8 @@ def build_world(staff) -> World:
                                      figures=SheetFigures(1, {"entwurf": {"options": {"A": 1}},
                                                               "name": {"blank": 1}}),
                                      entered_by=staff)
+    board = board_factories.board(project, slug="welt-ideen")
+    idea = board_factories.idea(board, title="Welt-Idee")
     db.session.commit()
     question = vote.questions[0]
     values = {
@@ -59,10 +63,10 @@ def build_world(staff) -> World:
         "question_id": question.id, "option_id": question.options[0].id,
         "batch_id": (open_batch.id, checking.id, sheet.id), "ballot_id": card.id,
         "card_id": check_card.id, "user_id": factories.user().id, "token": "x",
-        "name": project.image, "filename": "css/site.css",
+        "name": project.image, "filename": "css/site.css", "idea_id": idea.id,
     }
     return World({k: tuple(map(str, v if isinstance(v, tuple) else (v,)))
-                  for k, v in values.items()}, vote.slug, project.slug)
+                  for k, v in values.items()}, vote.slug, project.slug, board.slug)
 
 
 def slug_for(rule: str, world: World) -> str:
@@ -70,6 +74,8 @@ def slug_for(rule: str, world: World) -> str:
         return "impressum"
     if rule.startswith("/projects/"):
         return world.project_slug
+    if "/boards/" in rule:
+        return world.board_slug
     return world.vote_slug
 
 

@@ -242,7 +242,7 @@ class CoordinateField(Field):
     widget = TextInput()
 
     def __init__(self, label=None, validators=None, *, axis: str, partner: str, **kwargs):
-        render_kw = {"autocomplete": "off", "spellcheck": "false", "data-point": axis}
+        render_kw = {"autocomplete": "off", "spellcheck": "false"}
         render_kw.update(kwargs.pop("render_kw", None) or {})
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
         self.axis = axis

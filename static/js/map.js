@@ -31,6 +31,9 @@
 
   // A Leaflet map in `element`, set up from the data-* attributes in `data`.
   function createMap(element, data) {
+    // Who asked the system for less motion gets no fading, zooming or gliding on.
+    const calm = Boolean(window.matchMedia &&
+      window.matchMedia("(prefers-reduced-motion: reduce)").matches);
     const options = {
       center: numbers(data.center),
       zoom: Number(data.zoom),
@@ -38,6 +41,10 @@
       zoomControl: false,
       attributionControl: false,
       keyboard: true,
+      fadeAnimation: !calm,
+      zoomAnimation: !calm,
+      markerZoomAnimation: !calm,
+      inertia: !calm,
     };
     let area = null;
     if (data.bounds) {
@@ -144,6 +151,7 @@
     for (const input of [latInput, lngInput]) {
       input.addEventListener("input", () => {
         const point = typedPoint();
+        say(""); // what the map last said is no longer true
         showMarker(point);
         if (point && !map.getBounds().contains(point)) map.panTo(point);
       });

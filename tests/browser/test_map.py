@@ -179,6 +179,18 @@ def test_a_point_is_picked_by_a_click_and_saved(map_page, tiles):
         f"Punkt gesetzt: Breitengrad {page.input_value('#latitude')}, "
         f"Längengrad {page.input_value('#longitude')}.")
 
+    # Zoomed far out, a click beyond MAP_BOUNDS sets nothing and says why.
+    zoom_out = page.locator("#latitude-picker-map").get_by_role("button", name="Verkleinern")
+    for zoom in range(14, 7, -1):  # one step at a time: Leaflet ignores a click while it zooms
+        zoom_out.click()
+        expect(page.locator(f'#latitude-picker-map img.leaflet-tile-loaded[src*="/{zoom}/"]')
+               .first).to_be_visible()  # the zoom has begun ...
+        expect(page.locator("#latitude-picker-map .leaflet-zoom-anim")).to_have_count(0)  # ended
+    picker_map.click(position={"x": 20, "y": 100})
+    expect(page.locator("[data-map-status]")).to_have_text(
+        "Dieser Punkt liegt außerhalb des Gebiets der Stadt.")
+    assert point(page) == (lat, lng)
+
     page.fill("#place", "Stiftsplatz")
     with page.expect_navigation():
         page.get_by_role("button", name="Speichern").click()

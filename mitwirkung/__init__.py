@@ -27,8 +27,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0)
 
-    from .core import errors, mail, request_guard, security, templating, urls
+    from .core import errors, mail, maps, request_guard, security, templating, urls
 
+    maps.register(app)  # first: a wrong map setting stops the app before anything else
     request_guard.register(app)
     urls.register(app)
     register_extensions(app)

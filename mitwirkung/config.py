@@ -51,6 +51,14 @@ def load_config(instance_path: str) -> dict:
         # k: online ballots are mixed and counted in groups of at least this many
         # (docs/secrecy.md); 1 counts each ballot at once and keeps no secret from the database.
         "BALLOT_MIX_SIZE": max(1, int(os.environ.get("BALLOT_MIX_SIZE", "10"))),
+        # Maps (core/maps.py checks these at start-up). Without a tile URL there is no map and
+        # no request to another host; with one, the CSP allows images from its origin only.
+        "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", "").strip(),  # https://.../{z}/{x}/{y}.png
+        "MAP_ATTRIBUTION": os.environ.get("MAP_ATTRIBUTION", "").strip(),
+        "MAP_CENTER": os.environ.get("MAP_CENTER", "49.4447,7.7690"),  # Kaiserslautern
+        "MAP_ZOOM": os.environ.get("MAP_ZOOM", "14"),
+        # south,west,north,east: points outside are refused (unset: anywhere on earth).
+        "MAP_BOUNDS": os.environ.get("MAP_BOUNDS", "").strip(),
     }
 
 

@@ -1,20 +1,30 @@
 """Security headers on every response."""
 
-from flask import Flask, request
+from functools import lru_cache
+
+from flask import Flask, current_app, request
 from flask_login import current_user
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "img-src 'self' data:",
-        "style-src 'self'",
-        "script-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+
+@lru_cache(maxsize=8)
+def content_security_policy(tile_origin: str = "") -> str:
+    """The policy of every page; `tile_origin` (the map's tile server, core/maps.py) is the
+    one other origin images may come from."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "img-src 'self' data:" + (f" {tile_origin}" if tile_origin else ""),
+            "style-src 'self'",
+            "script-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 
 def register(app: Flask) -> None:
@@ -23,7 +33,8 @@ def register(app: Flask) -> None:
 
 def add_security_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("Content-Security-Policy",
+                       content_security_policy(current_app.extensions["maps"].tile_origin))
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")

@@ -119,7 +119,15 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def other_hosts() -> set[str]:
+    """host:port pairs besides the live server's that a test declares its page may reach:
+    a server of the test's own on 127.0.0.1 and another port (the map tests' tile server).
+    Requests are compared by host and port; anything else still fails the test."""
+    return set()
+
+
+@pytest.fixture
+def page(browser, live_server, other_hosts):
     """A fresh German-speaking browser context; fails the test on third-party requests and
     on any page with a duplicate id or a label that names no single control."""
     width = int(os.environ.get("SCREENSHOT_WIDTH", "1280"))  # 375 to look at phones
@@ -134,23 +142,26 @@ def page(browser, live_server):
         if message.type == "error" and message.text.startswith("form-check: "):
             form_problems.append(message.text.removeprefix("form-check: "))
 
+    def ours(netloc: str) -> bool:
+        return netloc == live_server.netloc or netloc in other_hosts
+
     def watch(request):
         parts = urlsplit(request.url)
         if parts.scheme in LOCAL_SCHEMES:
             return
-        if parts.scheme not in {"http", "https"} or parts.netloc != live_server.netloc:
+        if parts.scheme not in {"http", "https"} or not ours(parts.netloc):
             foreign.append(f"{request.method} {request.url}")
 
     def block(route):
         # Never wait on the network for a request that is a failure anyway.
         parts = urlsplit(route.request.url)
-        if parts.scheme in {"http", "https"} and parts.netloc != live_server.netloc:
+        if parts.scheme in {"http", "https"} and not ours(parts.netloc):
             route.abort()
         else:
             route.continue_()
 
     context.on("request", watch)
-    context.route(lambda url: urlsplit(url).netloc != live_server.netloc, block)
+    context.route(lambda url: not ours(urlsplit(url).netloc), block)
     page = context.new_page()
     page.on("console", collect)
     try:

@@ -251,11 +251,11 @@ def _exists(slug: str) -> bool:
 def _residents() -> list[User]:
     """The demo residents, created where missing: confirmed, without a password."""
     people = []
-    for username, first_name in RESIDENTS:
+    for number, (username, first_name) in enumerate(RESIDENTS, start=1):
         person = db.session.scalar(select(User).where(User.username == username))
         if person is None:
             person = User(username=username, first_name=first_name, last_name="Demo",
-                          email=f"{username.replace('_', '.')}@mitwirkung.example",
+                          email=f"demo{number}@mitwirkung.example",
                           password_hash=None, role="citizen", confirmed_at=_moment(-60),
                           privacy_accepted_at=_moment(-60))
             db.session.add(person)

@@ -257,3 +257,10 @@ def test_saving_ideas_is_rate_limited_per_account(as_, board):
                             ).status_code for n in range(12)]
     assert statuses[:10] == [302] * 10 and statuses[10:] == [429, 429]
     assert db.session.scalar(select(func.count(Idea.id))) == 10
+
+
+def test_the_first_step_is_rate_limited_per_address(as_, board):
+    client = as_("author")
+    statuses = [client.post("/boards/innenstadt/submit", data=form(board)).status_code
+                for _ in range(31)]
+    assert statuses[:30] == [200] * 30 and statuses[30] == 429

@@ -20,8 +20,11 @@ from . import events
 from . import services as ideas
 from .forms import AnswerForm, EditForm, FeasibilityForm, SubmitForm, WithdrawForm
 
-# Saving an idea: per address and per account (an account cannot dodge it from many places).
+# Saving an idea: per account (which cannot dodge it from many places) and, more loosely,
+# per address (many residents may share one, e.g. in a library). The first step, which
+# searches for similar ideas, is limited per address too.
 SUBMIT_LIMIT = "10 per minute;60 per hour"
+ADDRESS_LIMIT = "30 per minute;300 per hour"
 
 
 def _board_or_404(slug: str) -> Board:
@@ -116,6 +119,7 @@ def _second_step(board: Board, form: SubmitForm):
 
 @bp.route("/boards/<slug>/submit", methods=["GET", "POST"])
 @require("participate")
+@limiter.limit(ADDRESS_LIMIT, methods=["POST"])
 def submit(slug: str):
     """GET: the first step. POST: on to the second step once the first is valid; with
     `back`, the first step again with what was typed."""
@@ -130,7 +134,7 @@ def submit(slug: str):
 
 @bp.route("/boards/<slug>/submit/confirm", methods=["POST"])
 @require("participate")
-@limiter.limit(SUBMIT_LIMIT)
+@limiter.limit(ADDRESS_LIMIT)
 @limiter.limit(SUBMIT_LIMIT, key_func=lambda: f"idea-author:{current_user.id}")
 def submit_confirm(slug: str):
     """Save the idea the two steps describe; a double click stores it once."""

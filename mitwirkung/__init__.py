@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .accounts.admin import bp as admin_bp
     from .core.health import bp as health_bp
+    from .core.moderation_queue import bp as moderation_bp
     from .core.uploads import bp as uploads_bp
     from .pages import bp as pages_bp
     from .projects import bp as projects_bp
@@ -86,3 +87,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(votes_bp)
     app.register_blueprint(proposals_bp)
+    app.register_blueprint(moderation_bp)

@@ -38,6 +38,7 @@ def load_demo() -> dict[str, str]:
     """Create demo accounts, pages and projects where missing; return new accounts' passwords."""
     from .projects.demo import create_demo_projects
     from .projects.models import Project
+    from .proposals.demo import create_demo_boards
     from .votes.demo import create_demo_vote
 
     passwords: dict[str, str] = {}
@@ -55,6 +56,7 @@ def load_demo() -> dict[str, str]:
     create_demo_projects(users["staff"])
     pfalztheater = db.session.scalar(select(Project).where(Project.slug == "pfalztheater"))
     create_demo_vote(pfalztheater, users["staff"])
+    create_demo_boards(users)
     return passwords
 
 

@@ -116,7 +116,7 @@ def _record(adapter, path, response) -> list[tuple[str, str, dict]]:
     for form in forms_of(response.get_data(as_text=True)):
         action = form["action"] or path
         try:
-            endpoint, _args = adapter.match(action.split("?")[0], method="POST")
+            endpoint, _args = adapter.match(action.split("#")[0].split("?")[0], method="POST")
         except Exception:  # noqa: BLE001  a form aimed elsewhere is not ours to fuzz
             continue
         fields = _discovered.setdefault(endpoint, {})
@@ -166,7 +166,9 @@ def test_the_fuzzer_found_the_forms(app, admin, world):
     found = discover(app, signed_in_client(app, admin), world)
     for endpoint in ("projects.new", "votes.new", "votes.batch_import", "accounts.login",
                      "accounts.change_password", "votes.cast", "votes.batch_cards",
-                     "votes.batch_import_confirm"):
+                     "votes.batch_import_confirm", "proposals.submit", "proposals.answer",
+                     "proposals.manage", "proposals.new_board", "moderation.reject",
+                     "moderation.approve"):
         assert endpoint in found, sorted(found)
 
 

@@ -36,7 +36,8 @@ class World:
 def build_world(staff) -> World:
     """A published project with a phase, a document and an image; an open vote with double
     entry, a counted-to-be batch awaiting its check entry, an open batch with a card and a
-    tally sheet awaiting its check entry."""
+    tally sheet awaiting its check entry; an idea board with a category, a public idea and
+    a pending one."""
     image = uploads.save_image(io.BytesIO(project_factories.image_bytes()))
     project = project_factories.project(phases=[(-5, 5)], slug="welt", image=image,
                                         image_alt="Ein Bild")
@@ -56,6 +57,8 @@ def build_world(staff) -> World:
                                      entered_by=staff)
     board = board_factories.board(project, slug="welt-ideen")
     idea = board_factories.idea(board, title="Welt-Idee")
+    # A pending idea for the moderators' routes, by someone other than whoever walks them.
+    pending = board_factories.idea(board, title="Wartende Welt-Idee", state="pending")
     db.session.commit()
     question = vote.questions[0]
     values = {
@@ -64,6 +67,7 @@ def build_world(staff) -> World:
         "batch_id": (open_batch.id, checking.id, sheet.id), "ballot_id": card.id,
         "card_id": check_card.id, "user_id": factories.user().id, "token": "x",
         "name": project.image, "filename": "css/site.css", "idea_id": idea.id,
+        "category_id": board.categories[0].id, "key": "ideas", "item_id": pending.id,
     }
     return World({k: tuple(map(str, v if isinstance(v, tuple) else (v,)))
                   for k, v in values.items()}, vote.slug, project.slug, board.slug)

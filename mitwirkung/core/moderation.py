@@ -11,9 +11,10 @@ where it is shown, what to tell the author). Services add and flush; the caller 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, update
+from sqlalchemy import CheckConstraint, ForeignKey, Select, String, Text, select, update
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from ..extensions import db
@@ -74,6 +75,35 @@ class ModeratedKind:
     author_id: Callable[[object], int | None]
     # The author hears of the decision: called after approve or reject (queues a mail).
     tell_author: Callable[[object], None]
+    # For the moderators' queue: where the item is shown (its URL), where it belongs (e.g.
+    # the board and project of an idea), what it says, and the author's public name.
+    url: Callable[[object], str] | None = None
+    context: Callable[[object], str] | None = None
+    text: Callable[[object], str] | None = None
+    author_name: Callable[[object], str] | None = None
+    # More conditions for a pending item to wait for a decision (an idea its author has
+    # withdrawn does not), and loader options the queue's one query needs.
+    still_open: Callable[[], Any] | None = None
+    queue_options: Callable[[], tuple] | None = None
+
+    @property
+    def key(self) -> str:
+        """The kind's name in URLs (its table)."""
+        return self.model.__tablename__
+
+    def open_conditions(self) -> list:
+        model: Any = self.model
+        extra = self.still_open() if self.still_open is not None else None
+        return [model.moderation_state == ModerationState.PENDING,
+                *([extra] if extra is not None else [])]
+
+    def waiting(self) -> Select:
+        """The kind's items that wait for a decision, oldest first."""
+        model: Any = self.model
+        query = select(model).where(*self.open_conditions()).order_by(model.created_at, model.id)
+        if self.queue_options is not None:
+            query = query.options(*self.queue_options())
+        return query
 
 
 _kinds: dict[type, ModeratedKind] = {}
@@ -88,6 +118,11 @@ def kind_of(item) -> ModeratedKind:
     return _kinds[type(item)]
 
 
+def kind_by_key(key: str) -> ModeratedKind | None:
+    """The kind whose `key` (table) is `key`, if one is registered."""
+    return next((kind for kind in _kinds.values() if kind.key == key), None)
+
+
 def registered_kinds() -> list[ModeratedKind]:
     return list(_kinds.values())
 
@@ -97,7 +132,8 @@ class ModerationError(DomainError):
 
 
 class AlreadyDecided(ModerationError):
-    message = _l("This contribution has already been decided on.")
+    message = _l("This contribution no longer waits for a decision: it has been decided on, "
+                 "or its author has withdrawn it.")
 
 
 class ReasonRequired(ModerationError):
@@ -130,7 +166,7 @@ def _decide(item, moderator, state: ModerationState, reason: str) -> None:
     model = type(item)
     decided = db.session.execute(
         update(model)
-        .where(model.id == item.id, model.moderation_state == ModerationState.PENDING)
+        .where(model.id == item.id, *kind.open_conditions())
         .values(moderation_state=state, moderated_at=utcnow(), moderated_by_id=moderator_id,
                 moderation_reason=(reason or "").strip())
         .execution_options(synchronize_session=False))

@@ -153,29 +153,39 @@ def delete(name: str | None) -> None:
 # A feature's answer for a stored file name: True (its thing is public), False (staff only)
 # or None (not one of its files).
 OwnerLookup = Callable[[str], bool | None]
+# Who else may see a file that is not public (the author of a pending idea, moderators):
+# (name, viewer) -> bool. Staff always may.
+ViewerCheck = Callable[[str, object], bool]
 
 
-def register_owner(app: Flask, lookup: OwnerLookup) -> None:
-    """Let a feature say which stored files are its own and whether they are public."""
-    app.extensions.setdefault("upload_owners", []).append(lookup)
+def register_owner(app: Flask, lookup: OwnerLookup, viewers: ViewerCheck | None = None) -> None:
+    """Let a feature say which stored files are its own and whether they are public, and,
+    with `viewers`, who besides staff may see one that is not."""
+    app.extensions.setdefault("upload_owners", []).append((lookup, viewers))
+
+
+def _owner(name: str) -> tuple[bool | None, ViewerCheck | None]:
+    for lookup, viewers in current_app.extensions.get("upload_owners", []):
+        public = lookup(name)
+        if public is not None:
+            return public, viewers
+    return None, None
 
 
 def is_public(name: str) -> bool | None:
     """Whether the thing a stored file belongs to is public; None if nothing claims it."""
-    for lookup in current_app.extensions.get("upload_owners", []):
-        public = lookup(name)
-        if public is not None:
-            return public
-    return None
+    return _owner(name)[0]
 
 
 @bp.route("/uploads/<name>")
 def serve(name: str):
     if "." not in name or name.rsplit(".", 1)[1] not in SERVED_EXTENSIONS:
         abort(404)
-    # The file of a draft is for staff only, and no cache may keep it for anyone else.
-    public = is_public(name)
-    if public is None or (not public and not can(current_user, "manage_projects")):
+    # The file of a draft is for staff only (and of a pending contribution for its author
+    # and the moderators too), and no cache may keep it for anyone else.
+    public, viewers = _owner(name)
+    if public is None or (not public and not can(current_user, "manage_projects")
+                          and not (viewers and viewers(name, current_user))):
         abort(404)
     # Ranges work (send_file answers them), so a video can be played from any point.
     response = send_from_directory(_upload_dir(), name, max_age=86400 if public else None,

@@ -155,6 +155,8 @@ class Idea(Moderated, db.Model):
         # The list: a board's public ideas, newest or most supported first.
         Index("ix_ideas_board_listing", "board_id", "moderation_state", "created_at"),
         Index("ix_ideas_board_supports", "board_id", "supports_count"),
+        # One idea per submission: a double click sends the form's key twice.
+        Index("uq_ideas_author_submission", "author_id", "submission_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -183,6 +185,9 @@ class Idea(Moderated, db.Model):
     withdrawn_at: Mapped[datetime | None]
     withdraw_reason: Mapped[str | None] = mapped_column(String(16))
     withdraw_note: Mapped[str] = mapped_column(Text, default="")
+    # A random key the submission form carries from its first step to saving; a second
+    # request with the same key (a double click) finds the idea the first one stored.
+    submission_key: Mapped[str | None] = mapped_column(String(43))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

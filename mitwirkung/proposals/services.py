@@ -16,7 +16,8 @@ from ..core.moderation import ModerationState
 from ..core.permissions import can
 from ..core.time import local_today
 from ..extensions import db
-from .models import Board, BoardStatus, Idea
+from ..projects.models import Project
+from .models import Board, BoardStatus, Feasibility, Idea
 
 
 def get_board(slug: str) -> Board | None:
@@ -75,3 +76,52 @@ def supporting_open(board: Board, today: date | None = None) -> bool:
         return False
     return ((board.support_from is None or board.support_from <= today)
             and (board.support_until is None or today <= board.support_until))
+
+
+def may_be_supported(idea: Idea, today: date | None = None) -> bool:
+    """Whether supports of `idea` may be given (and taken back) now: a public idea on a
+    public board whose supporting phase is open, and on a competition board only an idea
+    the city has found admissible. The supports feature asks this before every toggle."""
+    board = idea.board
+    if not (idea.is_public and is_public(board) and supporting_open(board, today)):
+        return False
+    return not board.competition or idea.feasibility == Feasibility.FEASIBLE
+
+
+def boards_of_project(project, viewer) -> list[Board]:
+    """The project's boards `viewer` may see (drafts for staff), in the order created."""
+    query = select(Board).where(Board.project_id == project.id).order_by(Board.created_at,
+                                                                         Board.id)
+    if not can(viewer, "manage_projects"):
+        query = query.where(Board.status == BoardStatus.PUBLISHED)
+    return list(db.session.scalars(query))
+
+
+# Images of ideas (core/uploads.py) ------------------------------------------------------
+
+
+def upload_visibility(name: str) -> bool | None:
+    """Whether a stored file (an idea's image) is public: its idea public on a public board;
+    None if no idea has it."""
+    row = db.session.execute(
+        select(Idea.moderation_state, Idea.withdrawn_at, Board.status, Project.status)
+        .join(Board, Board.id == Idea.board_id).join(Project, Project.id == Board.project_id)
+        .where(Idea.image == name).limit(1)
+    ).first()
+    if row is None:
+        return None
+    state, withdrawn_at, board_status, project_status = row
+    return (state == ModerationState.APPROVED and withdrawn_at is None
+            and board_status == BoardStatus.PUBLISHED and project_status != "draft")
+
+
+def upload_viewers(name: str, viewer) -> bool:
+    """Besides staff, the image of an idea that is not public is for its author and the
+    moderators: the same people who see the idea."""
+    if can(viewer, "moderate"):
+        return True
+    if not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
+        return False
+    return db.session.scalar(
+        select(Idea.id).where(Idea.image == name, Idea.author_id == viewer.id).limit(1)
+    ) is not None

@@ -30,6 +30,8 @@ SAMPLE_LABELS = {
                       "vote": "Lesegarten"},
     "pages": "Impressum",
     "site_settings": "Kaiserslautern",
+    "boards": "Stadt.Raum.Wir.",
+    "ideas": {"title": "Lesenacht", "board": "Stadt.Raum.Wir."},
 }
 SAMPLE_DETAILS = {
     "old": "citizen", "new": "moderator", "reason": "doppelt erfasst", "cards": 120,
@@ -40,7 +42,8 @@ SAMPLE_DETAILS = {
 }
 SHOWN_AS = {"users": "erika.m", "projects": "„Pfalztheater“", "votes": "„Lesegarten“",
             "paper_batches": "Wochenmarkt 12.09.", "pages": "„Impressum“",
-            "site_settings": "„Kaiserslautern“"}
+            "site_settings": "„Kaiserslautern“", "boards": "„Stadt.Raum.Wir.“",
+            "ideas": "„Lesenacht“"}
 
 
 def moderation_actions() -> set[str]:
@@ -153,9 +156,9 @@ def test_sentences_say_what_happened_in_german_and_english(app):
 
 
 def test_an_unknown_action_reads_as_a_generic_sentence(app_ctx):
-    entry = AuditEntry(action="idea.hide", target_type="ideas", target_id=7, details={})
+    entry = AuditEntry(action="comment.hide", target_type="comments", target_id=7, details={})
     [line] = audit.describe([entry])
-    assert line.sentence == "Aktion „idea.hide“ bei ideas Nr. 7"
+    assert line.sentence == "Aktion „comment.hide“ bei comments Nr. 7"
     known = AuditEntry(action="vote.teleport", target_type="votes", target_id=7,
                        target_label="Lesegarten", details={})
     assert audit.describe([known])[0].sentence == (

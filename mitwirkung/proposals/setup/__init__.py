@@ -1,0 +1,1 @@
+"""Setting up an idea board (staff): the board, its phases and settings, its categories."""

@@ -195,7 +195,8 @@ def test_a_file_that_is_no_image_is_refused_with_a_message(as_, board):
 
 
 @pytest.mark.parametrize("latitude, longitude, ok", [
-    ("49.4447", "7.769", True), ("", "", True), ("49.4", "", False), ("", "7.7", False),
+    ("49.4447", "7.769", True), ("49,4447", "7,769", True), ("", "", True),
+    ("49.4", "", False), ("", "7.7", False),
     ("91", "7", False), ("49", "181", False), ("NaN", "7", False), ("inf", "7", False),
     ("abc", "7", False),
 ])
@@ -207,6 +208,14 @@ def test_coordinates_on_a_map_board_come_as_a_pair_in_range(as_, latitude, longi
     if ok and latitude:
         [idea] = ideas_of(board)
         assert (idea.latitude, idea.longitude) == (49.4447, 7.769)
+
+
+def test_a_map_board_asks_for_the_point_with_the_maps_picker(as_):
+    factories.board(slug="karte", map_enabled=True)
+    page = html(as_("author").get("/boards/karte/submit"))
+    assert 'class="point-picker"' in page and "The place on the map" in page
+    assert page.index('name="place"') < page.index('name="latitude"')
+    assert "leaflet" not in page  # no tile server configured: no map, only the fields
 
 
 def test_a_competition_shows_its_rules_first_and_needs_them_accepted(as_):

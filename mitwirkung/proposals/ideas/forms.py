@@ -7,26 +7,23 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DecimalField,
     HiddenField,
     RadioField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
-    ValidationError,
 )
 from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     Regexp,
-    StopValidation,
 )
 
 from ...core.image_fields import image_fields, require_alt_text
+from ...core.maps import point_fields
 from ..models import TEXT_MAX, TITLE_MAX, Feasibility, IdeaStatus, WithdrawReason
 from .services import IdeaFields
 
@@ -35,12 +32,6 @@ NOTE_MAX = 1000
 ANSWER_MAX = 5000
 # The random key a submission carries from its first step to saving (token_urlsafe(16)).
 KEY_PATTERN = r"^[A-Za-z0-9_-]{16,43}$"
-
-
-def _finite(form, field):
-    """NaN and infinity are no coordinates (and a NaN cannot even be compared)."""
-    if field.data is not None and not field.data.is_finite():
-        raise StopValidation(_l("Please enter a number."))
 
 
 def _coerce_category(value):
@@ -66,16 +57,8 @@ class IdeaForm(FlaskForm):
     place = StringField(_l("Place"), validators=[Optional(), Length(max=PLACE_MAX)],
                         description=_l("An address or a description of the place, e.g. "
                                        "Stiftsplatz."))
-    latitude = DecimalField(
-        _l("Latitude"), places=None, validators=[
-            Optional(), _finite, NumberRange(min=-90, max=90,
-                                    message=_l("Please enter a latitude between -90 and 90."))],
-        description=_l("In decimal degrees, e.g. 49.4447."))
-    longitude = DecimalField(
-        _l("Longitude"), places=None, validators=[
-            Optional(), _finite, NumberRange(min=-180, max=180,
-                                    message=_l("Please enter a longitude between -180 and 180."))],
-        description=_l("In decimal degrees, e.g. 7.7690."))
+    # Coordinates, shown only on a board with a map (core/maps.py checks them as a pair).
+    latitude, longitude = point_fields()
 
     def for_board(self, board):
         """Fit the form to `board`: its categories (none: no field), coordinates only where
@@ -90,14 +73,9 @@ class IdeaForm(FlaskForm):
             del self.longitude
         return self
 
-    def validate_longitude(self, field):
-        if "latitude" in self and (self.latitude.data is None) != (field.data is None):
-            raise ValidationError(_l("Please enter both latitude and longitude, or neither."))
-
     def fields(self) -> IdeaFields:
         def number(name):
-            value = self[name].data if name in self else None
-            return float(value) if value is not None else None
+            return self[name].data if name in self else None
 
         return IdeaFields(
             title=self.title.data or "", text=self.text.data or "",

@@ -53,13 +53,14 @@ class SupportLimitReached(SupportError):
 
 
 def may_be_supported(idea: Idea) -> bool:
-    """The idea is public, its board's support phase is open and, in a competition, the
-    city found it admissible.
+    """The idea and its board are public, the board's support phase is open and, in a
+    competition, the city found the idea admissible.
 
     The ideas' own job (proposals/ideas/) writes `services.may_be_supported` with the same
-    meaning; when both branches meet, this one gives way to that one."""
+    meaning; when both branches meet, this one gives way to that one (keeping the board's
+    publication in it: staff see a draft board, but nobody supports on it)."""
     board = idea.board
-    return (idea.is_public and services.supporting_open(board)
+    return (idea.is_public and services.is_public(board) and services.supporting_open(board)
             and (not board.competition or idea.feasibility == Feasibility.FEASIBLE))
 
 
@@ -147,7 +148,7 @@ def board_phase(board: Board, user) -> BoardPhase:
     today = local_today()
     entitled = can(user, "participate")
     return BoardPhase(
-        open=services.supporting_open(board, today),
+        open=services.is_public(board) and services.supporting_open(board, today),
         upcoming=board.support_from is not None and today < board.support_from,
         used=len(supported_ids(board, user)) if entitled else None,
         limit=board.support_limit)

@@ -3,7 +3,7 @@ from flask import Blueprint
 bp = Blueprint("proposals", __name__)
 
 # One blueprint; each job's views register on it (as in votes/).
-from . import models, search, supports  # noqa: E402,F401
+from . import links, models, search, supports  # noqa: E402,F401
 from .ideas import views as idea_views  # noqa: E402,F401
 from .listing import api as listing_api  # noqa: E402,F401
 from .listing import exports as listing_exports  # noqa: E402,F401

@@ -60,8 +60,8 @@ def may_be_supported(idea: Idea) -> bool:
     meaning; when both branches meet, this one gives way to that one (keeping the board's
     publication in it: staff see a draft board, but nobody supports on it)."""
     board = idea.board
-    return (idea.is_public and services.is_public(board) and services.supporting_open(board)
-            and (not board.competition or idea.feasibility == Feasibility.FEASIBLE))
+    return (services.is_public(board) and services.supporting_open(board)
+            and _idea_open(idea, board.competition))
 
 
 def find_idea(slug: str, idea_id: int) -> Idea | None:
@@ -103,39 +103,23 @@ class SupportState:
         return None if self.limit is None else max(0, self.limit - self.used)
 
 
-def supported_ids(board: Board, user) -> frozenset[int]:
-    """The ids of the ideas on `board` that `user` supports: one query per board and
-    request, however many ideas the page shows."""
-    if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    cache = g.setdefault("_supported_ids", {}) if has_request_context() else {}
-    key = (board.id, user.id)
-    if key not in cache:
-        cache[key] = frozenset(db.session.scalars(
-            select(Support.idea_id).where(Support.board_id == board.id,
-                                          Support.user_id == user.id)))
-    return cache[key]
-
-
-def state(idea: Idea, user) -> SupportState:
-    """The support state of `idea` for `user` (see SupportState)."""
-    board = idea.board
-    mine = supported_ids(board, user)
-    return SupportState(
-        count=idea.supports_count, supported=idea.id in mine, open=may_be_supported(idea),
-        entitled=can(user, "participate"),
-        signed_in=bool(getattr(user, "is_authenticated", False)),
-        limit=board.support_limit, used=len(mine))
-
-
 @dataclass(frozen=True)
-class BoardPhase:
-    """The board's support phase as the viewer sees it, for the words above the list."""
+class BoardSupports:
+    """A board's supports as one viewer sees them, read once per page (one query for a
+    signed-in person, none for a visitor) and asked for each idea the page shows."""
 
-    open: bool
-    upcoming: bool  # opens on a later day
-    used: int | None  # the viewer's supports on the board (None: they cannot support)
+    open: bool  # the board is public and its support phase is open today
+    upcoming: bool  # the phase opens on a later day
+    competition: bool
+    entitled: bool
+    signed_in: bool
+    mine: frozenset[int]  # the ideas of the board the viewer supports
     limit: int | None
+
+    @property
+    def used(self) -> int | None:
+        """The viewer's supports on the board; None when they cannot support."""
+        return len(self.mine) if self.entitled else None
 
     @property
     def left(self) -> int | None:
@@ -143,15 +127,43 @@ class BoardPhase:
             return None
         return max(0, self.limit - self.used)
 
+    def open_for(self, idea: Idea) -> bool:
+        """Supporting `idea` is open now (the board's phase, the idea public and, in a
+        competition, admissible)."""
+        return self.open and _idea_open(idea, self.competition)
 
-def board_phase(board: Board, user) -> BoardPhase:
-    today = local_today()
-    entitled = can(user, "participate")
-    return BoardPhase(
-        open=services.is_public(board) and services.supporting_open(board, today),
-        upcoming=board.support_from is not None and today < board.support_from,
-        used=len(supported_ids(board, user)) if entitled else None,
-        limit=board.support_limit)
+    def state(self, idea: Idea) -> SupportState:
+        return SupportState(count=idea.supports_count, supported=idea.id in self.mine,
+                            open=self.open_for(idea), entitled=self.entitled,
+                            signed_in=self.signed_in, limit=self.limit, used=len(self.mine))
+
+
+def _idea_open(idea: Idea, competition: bool) -> bool:
+    return idea.is_public and (not competition or idea.feasibility == Feasibility.FEASIBLE)
+
+
+def for_viewer(board: Board, user) -> BoardSupports:
+    """The board's supports as `user` sees them, once per board and request."""
+    cache = g.setdefault("_board_supports", {}) if has_request_context() else {}
+    if board.id not in cache:
+        today = local_today()
+        signed_in = bool(getattr(user, "is_authenticated", False))
+        mine = frozenset()
+        if signed_in:
+            mine = frozenset(db.session.scalars(
+                select(Support.idea_id).where(Support.board_id == board.id,
+                                              Support.user_id == user.id)))
+        cache[board.id] = BoardSupports(
+            open=services.is_public(board) and services.supporting_open(board, today),
+            upcoming=board.support_from is not None and today < board.support_from,
+            competition=board.competition, entitled=can(user, "participate"),
+            signed_in=signed_in, mine=mine, limit=board.support_limit)
+    return cache[board.id]
+
+
+def state(idea: Idea, user) -> SupportState:
+    """The support state of `idea` for `user` (see SupportState)."""
+    return for_viewer(idea.board, user).state(idea)
 
 
 # Writing ---------------------------------------------------------------------------------
@@ -222,7 +234,7 @@ def _changed(idea: Idea, row) -> None:
     if row is not None:
         set_committed_value(idea, "supports_count", row.supports_count)
     if has_request_context():
-        g.pop("_supported_ids", None)
+        g.pop("_board_supports", None)
 
 
 _SUPPORTS, _IDEAS = Support.__tablename__, Idea.__tablename__

@@ -14,7 +14,6 @@ from ..models import Idea
 from . import services as listing
 
 PER_PAGE = 100
-COLUMNS = (*listing.LISTED, Idea.place, Idea.latitude, Idea.longitude)
 
 
 def _link(endpoint: str, **values) -> str:
@@ -46,7 +45,7 @@ def ideas_json(slug: str):
         abort(404)
     query = (select(Idea).where(Idea.board_id == board.id, services.PUBLIC)
              .order_by(Idea.created_at, Idea.id))
-    page = listing.paginate(query, page_arg(), PER_PAGE, columns=COLUMNS)
+    page = listing.paginate(board, query, page_arg(), PER_PAGE)
     return jsonify({
         "board": board.slug,
         "title": board.title,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, Select, cast, func, literal, select
-from sqlalchemy.orm import lazyload, load_only, selectinload
+from sqlalchemy.orm import lazyload
 
 from ...core.enums import LabelledEnum
 from ...extensions import db
@@ -96,30 +96,24 @@ class Page:
         return self.page + 1 if self.has_next else None
 
 
-# A list shows these, so each row stays small; an idea's board is the one the page has
-# loaded already (a many-to-one found in the session costs no query).
-LISTED = (Idea.id, Idea.board_id, Idea.author_id, Idea.category_id, Idea.title, Idea.text,
-          Idea.status, Idea.supports_count, Idea.feasibility, Idea.moderation_state,
-          Idea.withdrawn_at, Idea.created_at)
-
-
-def paginate(query: Select, page: int, per_page: int, columns=LISTED) -> Page:
-    """The count of the ideas `query` finds, and the page's rows with `columns`; their
-    categories in one more query, unless the session holds them already."""
+def paginate(board: Board, query: Select, page: int, per_page: int) -> Page:
+    """The count of the ideas of `board` that `query` finds, and the page's ideas. Two
+    queries: each idea's board and category are those the session holds already (a
+    many-to-one found there costs none)."""
     total = db.session.scalar(query.order_by(None).with_only_columns(
         func.count(), maintain_column_froms=True))
     if not total:
         return Page([], 0, page, per_page)
-    items = db.session.scalars(query.options(
-        load_only(*columns), lazyload(Idea.board), selectinload(Idea.category))
-        .limit(per_page).offset((page - 1) * per_page)).all()
+    board.categories  # noqa: B018  loaded here, unless the page has loaded them already
+    items = db.session.scalars(query.options(lazyload(Idea.board), lazyload(Idea.category))
+                               .limit(per_page).offset((page - 1) * per_page)).all()
     return Page(items, total, page, per_page)
 
 
 def list_ideas(board: Board, viewer, filters: Filters, page: int, seed: int = 0,
                per_page: int = PER_PAGE) -> Page:
     """One page of the list, with the total it was cut from (two queries)."""
-    return paginate(ideas_query(board, viewer, filters, seed), page, per_page)
+    return paginate(board, ideas_query(board, viewer, filters, seed), page, per_page)
 
 
 # The random order -------------------------------------------------------------------------

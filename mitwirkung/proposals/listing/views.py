@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from ...core.urls import page_arg
 from .. import bp, services
+from ..models import IdeaStatus
 from . import services as listing
 from .forms import ListForm
 
@@ -34,4 +35,9 @@ def board(slug: str):
     seed = _seed() if filters.sort == listing.Sort.RANDOM else 0
     ideas = listing.list_ideas(board, current_user, filters, page_arg(), seed)
     return render_template("proposals/board.html", board=board, ideas=ideas, form=form,
-                           filters=filters, args=args)
+                           filters=filters, args=args, status_words=_status_words())
+
+
+def _status_words() -> dict[str, str]:
+    """The statuses' labels, translated once for the page rather than once per idea."""
+    return {status.value: str(status.label) for status in IdeaStatus}

@@ -58,12 +58,6 @@ def withdraw_support(slug: str, idea_id: int):
 
 
 @bp.app_template_global()
-def idea_support(idea):
-    """The support state of `idea` for the person viewing (templates/proposals/_support.html)."""
-    return supports.state(idea, current_user)
-
-
-@bp.app_template_global()
-def board_support_phase(board):
-    """The board's support phase for the person viewing (above the list)."""
-    return supports.board_phase(board, current_user)
+def board_supports(board):
+    """The board's supports as the person viewing sees them (templates/_macros/ideas.html)."""
+    return supports.for_viewer(board, current_user)

@@ -1,5 +1,6 @@
-"""`make bench`: cast votes, read results and import paper ballots against the real app
-under gunicorn, each beside the same server's hello-world ceiling; see docs/benchmarks.md.
+"""`make bench`: cast votes, read results, import paper ballots, read an idea board's list
+and toggle supports against the real app under gunicorn, each beside the same server's
+hello-world ceiling; see docs/benchmarks.md.
 
     .venv/bin/python bench/run.py --db sqlite
     tests/with_postgres.sh .venv/bin/python bench/run.py --db postgresql
@@ -20,6 +21,7 @@ from datetime import date
 from pathlib import Path
 
 import bulk
+import ideas
 import importer
 import measure
 import seed
@@ -55,7 +57,15 @@ def parse_args() -> argparse.Namespace:
                         help="online ballots in the vote when the results are read")
     parser.add_argument("--csv-rows", type=int, default=10_000)
     parser.add_argument("--only-votes", action="store_true",
-                        help="skip the import and results parts (to compare server set-ups)")
+                        help="skip the import, results and idea parts (to compare server "
+                             "set-ups)")
+    parser.add_argument("--only-ideas", action="store_true",
+                        help="only the idea board: list pages and supports")
+    parser.add_argument("--ideas", type=int, default=5000, help="ideas on the bench board")
+    parser.add_argument("--page-seconds", type=float, default=3.0,
+                        help="seconds per list path and round")
+    parser.add_argument("--togglers", type=int, default=500,
+                        help="accounts toggling supports per round (3 toggles each)")
     return parser.parse_args()
 
 
@@ -237,7 +247,8 @@ def recommended_server() -> str:
 
 
 def run(args, tmp: Path) -> tuple[Report, bool]:
-    """The whole benchmark on one database; returns the report and whether no ballot was lost."""
+    """The whole benchmark on one database; returns the report and whether no ballot and no
+    support was lost or doubled."""
     config = ServerConfig.parse(args.server or recommended_server())
     env = environment(database_url(args, tmp))
     os.environ.update(env)
@@ -250,15 +261,34 @@ def run(args, tmp: Path) -> tuple[Report, bool]:
                     f"{git_describe()}, {time.strftime('%Y-%m-%d %H:%M')}")
     began = time.perf_counter()
     seed.reset_schema(app)
-    voters = seed.voter_sessions(app, seed.seed(app, args.rounds * args.voters))
+    accounts = max(args.rounds * args.voters, args.rounds * args.togglers)
+    voters = seed.voter_sessions(app, seed.seed(app, accounts))
     report.note(f"seeded {len(voters):,} signed-in voters in {time.perf_counter() - began:.1f} s")
-    if not args.only_votes:
+    with_votes, with_ideas = not args.only_ideas, not args.only_votes
+    if with_ideas:
+        seeding = time.perf_counter()
+        board_id, public = ideas.seed_board(app, args.ideas)
+        report.note(f"seeded a board of {args.ideas:,} ideas ({len(public):,} public) in "
+                    f"{time.perf_counter() - seeding:.1f} s")
+    if with_votes and with_ideas:
         bench_markdown(report)
+    intact = supports_intact = True
     with gunicorn(config, env, tmp / "gunicorn.log") as server:
         measure.warm_up(server.port, voters[0])
-        casts, per_account = bench_votes(report, server, postmaster, voters, args)
-        intact = check_integrity(report, app, casts, per_account, app.config["BALLOT_MIX_SIZE"])
-        if not args.only_votes:
+        if with_votes:
+            casts, per_account = bench_votes(report, server, postmaster, voters, args)
+            intact = check_integrity(report, app, casts, per_account,
+                                     app.config["BALLOT_MIX_SIZE"])
+        if with_ideas:
+            paths = [path for _who, cycle in ideas.list_paths(public).values()
+                     for path in cycle]
+            ideas.pages_under_load(server.port, paths, voters, 2.0)  # warm up, untimed
+            ideas.bench_pages(report, app, server, postmaster, voters, public, args.ideas,
+                              args.rounds, args.page_seconds)
+            supports_intact = ideas.bench_toggles(
+                report, app, server, postmaster, board_id, voters, public, args.rounds,
+                args.togglers, args.hello_seconds)
+        if with_votes and with_ideas:
             fill_up(report, app, args.ballots)
             bench_results(report, app, server)
             bench_import(report, app, env, tmp, args.csv_rows)
@@ -267,7 +297,7 @@ def run(args, tmp: Path) -> tuple[Report, bool]:
     if log:
         report.note("gunicorn log (tail): " + log[-600:].replace("\n", " | "))
     report.note(f"whole run {time.perf_counter() - began:.0f} s")
-    return report, intact
+    return report, intact and supports_intact
 
 
 def _stop(signum, _frame):
@@ -283,7 +313,7 @@ def main() -> None:
     text = report.render()
     print(text)
     (RESULTS_DIR / f"latest-{args.db}.txt").write_text(text, encoding="utf-8")
-    if not intact:  # lost or doubled ballots are a bug, not a matter of speed
+    if not intact:  # lost or doubled ballots or supports are a bug, not a matter of speed
         sys.exit(1)
 
 

@@ -68,12 +68,17 @@ def reads_first(view):
     return wrapped
 
 
-def start_writes() -> None:
+def start_writes(transaction: bool = False) -> None:
     """End the reading transaction of a `reads_first` request; the next one takes the lock.
-    Outside a request (a service called by a test or command) there is nothing to end."""
+    Outside a request (a service called by a test or command) there is nothing to end.
+
+    `transaction`: the writes are more than one statement that must hold together (a
+    support under a per-board limit: a lock, then a count and an insert), so on PostgreSQL
+    too they leave the request's autocommit for a transaction of their own, which the
+    view's commit ends."""
     if has_app_context() and g.get("reads_first"):
         g.reads_first = False
-        if db.session.get_bind().dialect.name == "sqlite":
+        if transaction or db.session.get_bind().dialect.name == "sqlite":
             db.session.commit()
 
 

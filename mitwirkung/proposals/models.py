@@ -152,9 +152,13 @@ class Idea(Moderated, db.Model):
                         name="feasibility"),
         CheckConstraint("supports_count >= 0", name="supports_count"),
         CheckConstraint("(latitude IS NULL) = (longitude IS NULL)", name="point"),
-        # The list: a board's public ideas, newest or most supported first.
-        Index("ix_ideas_board_listing", "board_id", "moderation_state", "created_at"),
-        Index("ix_ideas_board_supports", "board_id", "supports_count"),
+        # The list (proposals/listing/): a board's ideas newest or most supported first,
+        # walked in that order; and how many of them a person may see, counted from the
+        # index alone, filters included (docs/benchmarks.md, the idea list).
+        Index("ix_ideas_board_newest", "board_id", "created_at", "id"),
+        Index("ix_ideas_board_supports", "board_id", "supports_count", "id"),
+        Index("ix_ideas_board_visible", "board_id", "moderation_state", "withdrawn_at",
+              "author_id", "category_id", "status"),
         # One idea per submission: a double click sends the form's key twice.
         Index("uq_ideas_author_submission", "author_id", "submission_key", unique=True),
     )

@@ -124,6 +124,14 @@ def search(query: Select, words: str, *, any_word: bool = False) -> tuple[Select
         return query.where(vector.op("@@")(tsquery)), func.ts_rank(vector, tsquery).desc()
     match = (" OR " if any_word else " AND ").join(
         f'"{stem}"' for stem in dict.fromkeys(stems(" ".join(found))))
-    narrowed = query.join(_FTS, _FTS.c.rowid == Idea.id).where(
-        literal_column("ideas_fts").op("MATCH")(match))
-    return narrowed, _FTS.c.rank.asc()
+    # Narrowed by `IN (matches)`, never by a join: joined, SQLite's planner may walk the
+    # board's ideas and run the full-text query once per idea (half a second for a common
+    # word among 5,000 ideas, bench/ideas.py). With IN it walks an index in the list's
+    # order and looks each idea up among the matches. The rank (bm25, costly per match) is
+    # read only when the order is used, from the matches made once.
+    condition = literal_column("ideas_fts").op("MATCH")(match)
+    narrowed = query.where(Idea.id.in_(select(_FTS.c.rowid).where(condition)))
+    ranked = (select(_FTS.c.rowid, _FTS.c.rank).where(condition)
+              .cte("ranked").prefix_with("MATERIALIZED"))
+    rank = select(ranked.c.rank).where(ranked.c.rowid == Idea.id).scalar_subquery()
+    return narrowed, rank.asc()

@@ -83,9 +83,13 @@ def may_be_supported(idea: Idea, today: date | None = None) -> bool:
     public board whose supporting phase is open, and on a competition board only an idea
     the city has found admissible. The supports feature asks this before every toggle."""
     board = idea.board
-    if not (idea.is_public and is_public(board) and supporting_open(board, today)):
-        return False
-    return not board.competition or idea.feasibility == Feasibility.FEASIBLE
+    return (is_public(board) and supporting_open(board, today)
+            and idea_open_for_support(idea, board.competition))
+
+
+def idea_open_for_support(idea: Idea, competition: bool) -> bool:
+    """The idea's own part of the rule: public and, in a competition, admissible."""
+    return idea.is_public and (not competition or idea.feasibility == Feasibility.FEASIBLE)
 
 
 def boards_of_project(project, viewer) -> list[Board]:

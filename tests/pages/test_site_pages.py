@@ -132,8 +132,8 @@ def test_a_saved_page_keeps_what_the_admin_wrote_instead_of_the_prefilled_text(a
 
 # Texts that are true -----------------------------------------------------------------------
 
-# Ideas exist (issue 16); surveys and comments do not yet.
-PROMISES = re.compile(r"Umfrage|Kommentar|\bsurveys?\b|\bcomments?\b", re.I)
+PROMISES = re.compile(r"Idee|Umfrage|Kommentar|\bideas?\b|\bsurveys?\b|\bcomments?\b", re.I)
+NOT_YET = re.compile(r"Umfrage|Kommentar|\bsurveys?\b|\bcomments?\b", re.I)
 
 
 def test_register_and_delete_pages_promise_only_what_exists(app, citizen, client):
@@ -141,7 +141,9 @@ def test_register_and_delete_pages_promise_only_what_exists(app, citizen, client
     assert "Abstimmungen" in register and not PROMISES.search(register)
     delete = main_of(signed_in_client(app, citizen).get("/account/delete").get_data(
         as_text=True))
-    assert "Stimmen" in delete and "Ideen" in delete and not PROMISES.search(delete)
+    # Supports of ideas exist, and are withdrawn with the account.
+    assert "Stimmen" in delete and "Unterstützungen" in delete
+    assert not NOT_YET.search(delete)
 
 
 def test_demo_content_promises_nothing_the_platform_lacks_and_agrees_with_its_dates(app):

@@ -7,7 +7,7 @@ from datetime import timedelta
 from mitwirkung.core.moderation import ModerationState
 from mitwirkung.core.time import local_today
 from mitwirkung.extensions import db
-from mitwirkung.proposals.models import Board, BoardStatus, Category, Idea
+from mitwirkung.proposals.models import Board, BoardStatus, Category, Idea, Support
 
 from .. import factories
 from ..projects import factories as project_factories
@@ -39,6 +39,15 @@ def idea(board, author=None, title="Eine Idee", text="Ein Text.", place="",
     item = Idea(board=board, author_id=(author or factories.user()).id, title=title,
                 text=text, place=place, moderation_state=state,
                 category=category, **fields)
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def support(idea, user) -> Support:
+    """`user`'s support of `idea`, counted, whatever the board's phase."""
+    item = Support(idea_id=idea.id, user_id=user.id, board_id=idea.board_id)
+    idea.supports_count += 1
     db.session.add(item)
     db.session.commit()
     return item

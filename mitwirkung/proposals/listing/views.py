@@ -1,24 +1,43 @@
-"""A board's public page: its ideas as a list."""
+"""A board's public page: its ideas as a list to search, filter, sort and page through."""
 
-from flask import abort, render_template
+from flask import abort, render_template, request, session
 from flask_login import current_user
-from sqlalchemy import select
 
 from ...core.urls import page_arg
-from ...extensions import db
 from .. import bp, services
-from ..models import Idea
+from ..models import IdeaStatus
+from . import services as listing
+from .forms import ListForm
 
-PER_PAGE = 20
+# The visitor's own random order lives in their session, so paging does not reshuffle.
+SEED_KEY = "idea_order"
+
+
+def visible_board_or_404(slug: str):
+    board = services.get_board(slug)
+    if board is None or not services.may_see_board(board, current_user):
+        abort(404)
+    return board
+
+
+def _seed() -> int:
+    seed = session.get(SEED_KEY)
+    if not isinstance(seed, int) or not 0 <= seed < listing.PRIME:
+        seed = session[SEED_KEY] = listing.new_seed()
+    return seed
 
 
 @bp.route("/boards/<slug>")
 def board(slug: str):
-    board = services.get_board(slug)
-    if board is None or not services.may_see_board(board, current_user):
-        abort(404)
-    query = (select(Idea).where(Idea.board_id == board.id, services.visible_to(current_user))
-             .order_by(Idea.created_at.desc(), Idea.id.desc()))
-    ideas = db.paginate(query, page=page_arg(), per_page=PER_PAGE,
-                        error_out=False)
-    return render_template("proposals/board.html", board=board, ideas=ideas)
+    board = visible_board_or_404(slug)
+    form = ListForm(request.args, board=board, signed_in=current_user.is_authenticated)
+    filters, args = form.filters()
+    seed = _seed() if filters.sort == listing.Sort.RANDOM else 0
+    ideas = listing.list_ideas(board, current_user, filters, page_arg(), seed)
+    return render_template("proposals/board.html", board=board, ideas=ideas, form=form,
+                           filters=filters, args=args, status_words=_status_words())
+
+
+def _status_words() -> dict[str, str]:
+    """The statuses' labels, translated once for the page rather than once per idea."""
+    return {status.value: str(status.label) for status in IdeaStatus}

@@ -22,6 +22,7 @@ from werkzeug.serving import make_server
 
 from ..conftest import app_settings
 from ..map_page import PATH, make_app
+from ..proposals import factories as idea_factories
 from .a11y import check_page
 from .test_vote_flow import tab_to
 
@@ -128,6 +129,7 @@ def map_server(tmp_path_factory, tiles):
                             MAP_BOUNDS="49.35,7.6,49.52,7.95"),
                    tmp_path_factory.mktemp("map-db") / "map.db")
     with AppServer(app) as server:
+        server.app = app
         yield server
 
 
@@ -280,3 +282,24 @@ def test_without_a_tile_url_the_page_asks_no_other_server(page, other_hosts, pla
     page.evaluate("document.querySelector('h1').setAttribute('style', 'color: red')")
     page.wait_for_function("window.__cspViolations.length > 0")
     assert page.evaluate("window.__cspViolations")[0].startswith("style-src")
+
+
+def test_a_board_with_a_map_shows_the_places_of_its_listed_ideas(page, other_hosts, map_server,
+                                                                   tiles):
+    other_hosts.update({map_server.netloc, tiles.netloc})
+    with map_server.app.app_context():
+        board = idea_factories.board(map_enabled=True)
+        placed = idea_factories.idea(board, title="Bänke am Stiftsplatz", place="Stiftsplatz",
+                                     latitude=49.4447, longitude=7.7690)
+        idea_factories.idea(board, title="Schatten", latitude=49.4412, longitude=7.7665)
+        idea_factories.idea(board, title="Ohne Punkt", place="Fackelstraße")
+        slug, placed_id = board.slug, placed.id
+    page.goto(f"{map_server.url}/boards/{slug}")
+    expect(page.locator(".points-map .leaflet-tile-loaded").first).to_be_visible()
+    # The list comes first and holds every idea; the map marks those with a point.
+    expect(page.locator(".idea-list > li")).to_have_count(3)
+    expect(page.locator(".points-map .leaflet-marker-icon")).to_have_count(2)
+    page.locator('.points-map .leaflet-marker-icon[alt="Bänke am Stiftsplatz"]').click()
+    expect(page.locator(".points-map .leaflet-popup-content a")).to_have_attribute(
+        "href", f"/boards/{slug}/ideas/{placed_id}")
+    check_page(page, "board-list-map")

@@ -1,6 +1,7 @@
 """The life of an idea in the browser, by keyboard: a resident submits an idea (optional
 fields left empty, similar ideas looked at first) and sees it wait for approval; a
-moderator approves it from the queue; staff answer it; the author reads the history and
+moderator approves it from the queue; another resident finds it by a search word and
+supports it from the list; staff answer it; the author reads the history and
 both mails. Every page passes axe-core and fits a phone."""
 
 import re
@@ -44,6 +45,18 @@ def deliver(live_server) -> None:
     with live_server.app.app_context():
         deliver_due()
         db.session.remove()
+
+
+def another_resident(live_server) -> str:
+    """A second confirmed resident with the demo's password for citizens; their login."""
+    from mitwirkung.extensions import db
+    from tests import factories
+
+    with live_server.app.app_context():
+        login = factories.user(username="nachbarin", email="nachbarin@example.org").username
+        db.session.remove()
+    live_server.demo_passwords[login] = factories.PASSWORD
+    return login
 
 
 def test_an_idea_from_submission_to_answer_by_keyboard(page, browser, live_server):
@@ -106,6 +119,28 @@ def test_an_idea_from_submission_to_answer_by_keyboard(page, browser, live_serve
     assert moderator.locator(".queue-item", has_text=TITLE).count() == 0
     check_page(moderator, "idea-flow-queue-after")
     moderator.context.close()
+
+    # Another resident finds it in the board's list by a word of its place and supports it
+    # from there, by keyboard; the count is text beside the idea.
+    neighbour = browser.new_context(locale="de-DE", base_url=live_server.url).new_page()
+    log_in(neighbour, live_server, another_resident(live_server))
+    neighbour.goto(BOARD)
+    neighbour.get_by_label("Suchbegriffe").fill("Stiftsplätze")
+    with neighbour.expect_navigation():
+        neighbour.keyboard.press("Enter")
+    listed = neighbour.locator(".idea-summary", has_text=TITLE)
+    expect(listed.locator(".idea-supports")).to_have_text("0 Unterstützungen")
+    check_page(neighbour, "idea-flow-list-search")
+    # The button's name says which idea (a screen reader's list of buttons).
+    listed.get_by_role("button", name=re.compile(f"^Unterstützen\\W+{TITLE}$")).focus()
+    with neighbour.expect_navigation():
+        neighbour.keyboard.press("Enter")
+    listed = neighbour.locator(".idea-summary", has_text=TITLE)
+    expect(listed.locator(".idea-supports")).to_have_text("1 Unterstützung")
+    expect(listed.locator(".support-mine")).to_have_text("Sie unterstützen diese Idee.")
+    expect(neighbour.get_by_label("Suchbegriffe")).to_have_value("Stiftsplätze")  # kept
+    check_page(neighbour, "idea-flow-supported")
+    neighbour.context.close()
 
     # Staff answer it: a status chosen by typing, the answer typed, sent with the button.
     staff = browser.new_context(locale="de-DE", base_url=live_server.url).new_page()

@@ -1,7 +1,8 @@
 """Many accounts toggling their support of one idea at once, from two devices each, through
 the real forms: the count always equals the support rows, each account at most once
 (Decidim GHSA-r275-j57c-7mf2, CONSUL #2415). And one account supporting many ideas at once
-on a board with a limit ends at the limit, not above it.
+on a board with a limit ends at the limit, not above it; thirty supports of one idea by one
+account at once count once.
 
 These tests commit for real, so they run on their own empty database (SQLite file or a new
 PostgreSQL database), not inside the rolled-back transaction of the other tests.
@@ -113,5 +114,28 @@ def test_supports_sent_at_once_by_one_account_stop_at_the_board_s_limit(tmp_path
         mine = db.session.scalar(select(func.count()).where(Support.user_id == greedy_id))
         counts = db.session.scalars(select(Idea.supports_count).where(Idea.id.in_(idea_ids)))
         assert mine == sum(counts) == limit
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_thirty_supports_of_one_idea_sent_at_once_by_one_account_count_once(
+        tmp_path_factory, empty_database_url):
+    """SECURITY.md: the unique constraint decides, whichever request comes first."""
+    app = _fresh_app(tmp_path_factory, empty_database_url)
+    with app.app_context():
+        board = factories.board(slug="dreissig")
+        idea_id = factories.idea(board, title="Ein Trinkbrunnen").id
+        eager = user_factories.user()
+        clients = [signed_in_client(app, eager) for _ in range(30)]
+    responses = []
+    actions = [lambda client=client: responses.append(
+        client.post(f"/boards/dreissig/ideas/{idea_id}/support").status_code)
+        for client in clients]
+    assert _run_together(actions) == []
+    assert responses == [302] * 30
+    with app.app_context():
+        rows = db.session.scalar(select(func.count()).where(Support.idea_id == idea_id))
+        counted = db.session.scalar(select(Idea.supports_count).where(Idea.id == idea_id))
+        assert rows == counted == 1
         db.session.remove()
         db.engine.dispose()

@@ -71,6 +71,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .accounts.admin import bp as admin_bp
+    from .comments import bp as comments_bp
     from .core.health import bp as health_bp
     from .core.moderation_queue import bp as moderation_bp
     from .core.uploads import bp as uploads_bp
@@ -88,3 +89,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(votes_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(comments_bp)

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from mitwirkung.comments import services as comment_services
 from mitwirkung.core import uploads
 from mitwirkung.extensions import db
 from mitwirkung.votes.paper import batches, double_entry, tally_sheets
@@ -37,7 +38,7 @@ def build_world(staff) -> World:
     """A published project with a phase, a document and an image; an open vote with double
     entry, a counted-to-be batch awaiting its check entry, an open batch with a card and a
     tally sheet awaiting its check entry; an idea board with a category, a public idea and
-    a pending one."""
+    a pending one; a published comment on the public idea."""
     image = uploads.save_image(io.BytesIO(project_factories.image_bytes()))
     project = project_factories.project(phases=[(-5, 5)], slug="welt", image=image,
                                         image_alt="Ein Bild")
@@ -59,6 +60,10 @@ def build_world(staff) -> World:
     idea = board_factories.idea(board, title="Welt-Idee")
     # A pending idea for the moderators' routes, by someone other than whoever walks them.
     pending = board_factories.idea(board, title="Wartende Welt-Idee", state="pending")
+    # A published comment on the idea, by someone else (who alone may delete it).
+    comment, _created = comment_services.post("idea", idea, factories.user(), "Ein Kommentar.",
+                                              submission_key="welt-kommentar-0001")
+    comment.moderation_state = "approved"
     db.session.commit()
     question = vote.questions[0]
     values = {
@@ -68,6 +73,7 @@ def build_world(staff) -> World:
         "card_id": check_card.id, "user_id": factories.user().id, "token": "x",
         "name": project.image, "filename": "css/site.css", "idea_id": idea.id,
         "category_id": board.categories[0].id, "key": "ideas", "item_id": pending.id,
+        "kind": "idea", "target_id": idea.id, "comment_id": comment.id, "parent_id": comment.id,
     }
     return World({k: tuple(map(str, v if isinstance(v, tuple) else (v,)))
                   for k, v in values.items()}, vote.slug, project.slug, board.slug)

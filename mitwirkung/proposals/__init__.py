@@ -5,7 +5,16 @@ from ..core import project_sections, uploads
 bp = Blueprint("proposals", __name__)
 
 # One blueprint; each job's views register on it (as in votes/).
-from . import audit_sentences, links, models, personal_data, search, services, supports  # noqa: E402,F401  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    audit_sentences,
+    comment_target,
+    links,
+    models,
+    personal_data,
+    search,
+    services,
+    supports,
+)
 from . import sections as board_sections  # noqa: E402
 from .ideas import moderation  # noqa: E402,F401
 from .ideas import views as idea_views  # noqa: E402,F401

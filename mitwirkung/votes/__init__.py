@@ -5,7 +5,7 @@ from ..core import project_sections, uploads
 bp = Blueprint("votes", __name__)
 
 # One blueprint; each job's views register on it.
-from . import audit_sentences, personal_data, services  # noqa: E402,F401
+from . import audit_sentences, comment_target, personal_data, services  # noqa: E402,F401
 from . import sections as vote_sections  # noqa: E402
 from .casting import views as casting_views  # noqa: E402,F401
 from .paper import check_views as paper_check_views  # noqa: E402,F401

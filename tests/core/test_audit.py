@@ -156,9 +156,9 @@ def test_sentences_say_what_happened_in_german_and_english(app):
 
 
 def test_an_unknown_action_reads_as_a_generic_sentence(app_ctx):
-    entry = AuditEntry(action="comment.hide", target_type="comments", target_id=7, details={})
+    entry = AuditEntry(action="survey.close", target_type="surveys", target_id=7, details={})
     [line] = audit.describe([entry])
-    assert line.sentence == "Aktion „comment.hide“ bei comments Nr. 7"
+    assert line.sentence == "Aktion „survey.close“ bei surveys Nr. 7"
     known = AuditEntry(action="vote.teleport", target_type="votes", target_id=7,
                        target_label="Lesegarten", details={})
     assert audit.describe([known])[0].sentence == (

@@ -16,6 +16,7 @@ from sqlalchemy import BigInteger, Select, cast, func, literal, select
 from sqlalchemy.orm import lazyload
 
 from ...core.enums import LabelledEnum
+from ...core.paging import Page
 from ...extensions import db
 from .. import search, services
 from ..models import Board, Idea
@@ -63,37 +64,6 @@ def ideas_query(board: Board, viewer, filters: Filters, seed: int = 0) -> Select
     if filters.sort == Sort.RANDOM:
         return query.order_by(shuffled(seed), Idea.id)
     return query.order_by(Idea.created_at.desc(), Idea.id.desc())
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of a list and the total it was cut from (what _macros/pagination.html
-    needs)."""
-
-    items: list
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int | None:
-        return self.page - 1 if self.has_prev else None
-
-    @property
-    def next_num(self) -> int | None:
-        return self.page + 1 if self.has_next else None
 
 
 def paginate(board: Board, query: Select, page: int, per_page: int) -> Page:

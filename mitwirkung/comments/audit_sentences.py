@@ -1,0 +1,38 @@
+"""How the audit log names comments and says what was done to them. A comment is named by
+the start of its text: the log shows what a decision was about without opening it."""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..core import audit
+from ..core.audit import quoted
+from ..extensions import db
+from .models import Comment
+
+LABEL_LENGTH = 60
+
+
+def _start(text: str | None) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= LABEL_LENGTH else text[:LABEL_LENGTH - 1] + "…"
+
+
+def _load(ids) -> dict[int, str]:
+    rows = db.session.execute(select(Comment.id, Comment.text).where(Comment.id.in_(ids)))
+    return {id_: _start(text) for id_, text in rows}
+
+
+audit.register_target("comments", _l("Comment"), label=lambda comment: _start(comment.text),
+                      load=_load, show=quoted)
+
+
+@audit.sentence("comment.approve", _l("Comment approved"), target="comments")
+def _approve(line):
+    return _("Comment %(comment)s approved and published", comment=line.target)
+
+
+@audit.sentence("comment.reject", _l("Comment rejected"), target="comments")
+def _reject(line):
+    return _("Comment %(comment)s rejected: %(reason)s", comment=line.target,
+             reason=line.get("reason"))

@@ -1,0 +1,86 @@
+"""What can be commented on. Each feature registers its kind once (proposals: ideas, votes:
+options, documents: sections; projects are registered here), so comments/ never imports a
+feature's views and a feature never imports the comments' views.
+
+A target answers: which project it belongs to (whose settings apply), whether a person may
+see it (a hidden idea takes its comments with it), whether commenting on it is open now (it
+closes with its phase), and where its thread is shown."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import url_for
+from sqlalchemy import select
+
+from ..core.time import local_today
+from ..extensions import db
+from ..projects.models import Project
+from .models import LinkKind
+
+
+@dataclass(frozen=True)
+class TargetKind:
+    kind: LinkKind
+    model: type
+    project_id: Callable[[Any], int]
+    title: Callable[[Any], str]
+    # The page that shows the thread (the idea's page, or the comments' own page).
+    url: Callable[[Any], str]
+    may_see: Callable[[Any, Any], bool]  # (target, viewer)
+    # Whether the target's phase allows commenting today (the project's switch is apart).
+    open: Callable[[Any], bool]
+    # Where the target belongs, in words, for the moderators' queue ("Idea board X").
+    context: Callable[[Any], str] | None = None
+    # The version a comment is made on, for targets that have versions (sections).
+    version: Callable[[Any], int | None] | None = None
+
+
+_kinds: dict[LinkKind, TargetKind] = {}
+
+
+def register(target: TargetKind) -> None:
+    _kinds[target.kind] = target
+
+
+def kind(name: str) -> TargetKind | None:
+    """The registered kind called `name` in URLs, if any."""
+    try:
+        return _kinds.get(LinkKind(name))
+    except ValueError:
+        return None
+
+
+def of(kind_name: str) -> TargetKind:
+    return _kinds[LinkKind(kind_name)]
+
+
+def load(kind_name: str, target_id: int):
+    """The target, or None (an unknown kind or id)."""
+    target_kind = kind(kind_name)
+    if target_kind is None:
+        return None
+    return db.session.scalar(select(target_kind.model)
+                             .where(target_kind.model.id == target_id))
+
+
+def _project_visible(project: Project, viewer) -> bool:
+    from ..core.permissions import can
+
+    return project.is_public or can(viewer, "manage_projects")
+
+
+def _project_open(project: Project) -> bool:
+    """Published (not a draft, not archived) and, where it has phases, not past the last."""
+    if project.status != "published":
+        return False
+    return not project.phases or local_today() <= max(p.end_date for p in project.phases)
+
+
+register(TargetKind(
+    kind=LinkKind.PROJECT, model=Project, project_id=lambda project: project.id,
+    title=lambda project: project.title,
+    url=lambda project: url_for("projects.show", slug=project.slug) + "#comments",
+    may_see=_project_visible,
+    open=_project_open,
+))

@@ -3,6 +3,8 @@ with one level of replies, each moderated like every contribution (core/moderati
 
 from flask import Blueprint
 
+from ..core import project_sections
+
 bp = Blueprint("comments", __name__)
 
 # One blueprint; each job's views register on it (as in votes/).
@@ -10,6 +12,11 @@ from . import (  # noqa: E402,F401
     audit_sentences,
     models,
     moderation,
+    personal_data,
+    settings,
     targets,
-    views,  # noqa: E402,F401
+    views,
 )
+
+bp.record_once(lambda state: project_sections.register(state.app, "staff",
+                                                     settings.staff_section))

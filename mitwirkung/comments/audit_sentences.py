@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ..core import audit
 from ..core.audit import quoted
 from ..extensions import db
-from .models import Comment
+from .models import Comment, ModerationMode
 
 LABEL_LENGTH = 60
 
@@ -36,3 +36,14 @@ def _approve(line):
 def _reject(line):
     return _("Comment %(comment)s rejected: %(reason)s", comment=line.target,
              reason=line.get("reason"))
+
+
+@audit.sentence("project.comment_settings", _l("Comment settings changed"), target="projects")
+def _settings(line):
+    new = line.get("new")
+    if not isinstance(new, dict) or new.get("moderation") not in set(ModerationMode):
+        return _("Comment settings of project %(project)s changed", project=line.target)
+    if not new.get("enabled"):
+        return _("Comments in project %(project)s switched off", project=line.target)
+    return _("Comments in project %(project)s switched on: %(mode)s", project=line.target,
+             mode=ModerationMode.label_of(new["moderation"]))

@@ -313,3 +313,32 @@ def test_the_database_holds_exactly_one_link_per_comment(app, idea, project, peo
         with db.session.begin_nested():
             db.session.add(none)
     assert db.session.scalar(select(func.count()).select_from(Comment)) == 0
+
+
+# A person's data ---------------------------------------------------------------------------
+
+
+def test_a_persons_comments_are_exported_and_kept_or_erased_with_the_account(
+        as_, idea, published, people):
+    from mitwirkung.core import data_rights
+
+    pending, _ = services.post("idea", idea, people["other"], "Noch nicht frei.",
+                               submission_key="q" * 20)
+    db.session.commit()
+    exported = data_rights.export(people["other"])["comments"]["comments"]
+    assert [c["text"] for c in exported] == ["Erster Kommentar.", "Noch nicht frei."]
+    assert exported[1]["moderation"] == "pending"
+    data_rights.erase(people["other"])
+    db.session.commit()
+    remaining = comments_of(idea)
+    assert [(c.text, c.author_id) for c in remaining] == [("Erster Kommentar.", None)]
+    page = as_("visitor").get(idea_url(idea)).get_data(as_text=True)
+    assert "Erster Kommentar." in page and "deleted account" in page
+
+
+def test_the_reply_form_carries_the_comment_it_answers(as_, idea, published):
+    html = as_("author").get(f"/comments/idea/{idea.id}/reply/{published.id}").get_data(
+        as_text=True)
+    assert f'name="parent_id" type="hidden" value="{published.id}"' in html
+    plain = as_("author").get(f"/comments/idea/{idea.id}").get_data(as_text=True)
+    assert 'name="parent_id"' not in plain

@@ -133,7 +133,7 @@ def test_a_saved_page_keeps_what_the_admin_wrote_instead_of_the_prefilled_text(a
 # Texts that are true -----------------------------------------------------------------------
 
 PROMISES = re.compile(r"Idee|Umfrage|Kommentar|\bideas?\b|\bsurveys?\b|\bcomments?\b", re.I)
-NOT_YET = re.compile(r"Umfrage|Kommentar|\bsurveys?\b|\bcomments?\b", re.I)
+NOT_YET = re.compile(r"Umfrage|\bsurveys?\b", re.I)
 
 
 def test_register_and_delete_pages_promise_only_what_exists(app, citizen, client):
@@ -141,8 +141,8 @@ def test_register_and_delete_pages_promise_only_what_exists(app, citizen, client
     assert "Abstimmungen" in register and not PROMISES.search(register)
     delete = main_of(signed_in_client(app, citizen).get("/account/delete").get_data(
         as_text=True))
-    # Supports of ideas exist, and are withdrawn with the account.
-    assert "Stimmen" in delete and "Unterstützungen" in delete
+    # Supports of ideas exist, and are withdrawn with the account; comments exist.
+    assert "Stimmen" in delete and "Unterstützungen" in delete and "Kommentare" in delete
     assert not NOT_YET.search(delete)
 
 

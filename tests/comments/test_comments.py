@@ -116,12 +116,12 @@ def published(idea, people):
     return comment
 
 
-def test_a_reply_answers_a_comment_beneath_it(as_, idea, published):
+def test_a_reply_answers_a_comment_beneath_it(as_, idea, published, people):
     author = as_("author")
     form_page = author.get(f"/comments/idea/{idea.id}/reply/{published.id}")
     assert form_page.status_code == 200
     html = form_page.get_data(as_text=True)
-    assert "You answer max:" in html and "Erster Kommentar." in html
+    assert f"You answer {people['other'].username}:" in html and "Erster Kommentar." in html
     author.post(f"/comments/idea/{idea.id}", data={
         "text": "Antwort darauf.", "submission_key": form_key(html), "parent_id": published.id})
     reply = comments_of(idea)[-1]

@@ -36,6 +36,7 @@ unter „Seite bearbeiten“.
 
 def load_demo() -> dict[str, str]:
     """Create demo accounts, pages and projects where missing; return new accounts' passwords."""
+    from .documents.demo import create_demo_texts
     from .projects.demo import create_demo_projects
     from .projects.models import Project
     from .proposals.demo import create_demo_boards
@@ -57,6 +58,7 @@ def load_demo() -> dict[str, str]:
     pfalztheater = db.session.scalar(select(Project).where(Project.slug == "pfalztheater"))
     create_demo_vote(pfalztheater, users["staff"])
     create_demo_boards(users)
+    create_demo_texts(users)
     return passwords
 
 

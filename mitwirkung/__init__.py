@@ -75,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from .core.health import bp as health_bp
     from .core.moderation_queue import bp as moderation_bp
     from .core.uploads import bp as uploads_bp
+    from .documents import bp as documents_bp
     from .pages import bp as pages_bp
     from .projects import bp as projects_bp
     from .proposals import bp as proposals_bp
@@ -90,3 +91,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(proposals_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(comments_bp)
+    app.register_blueprint(documents_bp)

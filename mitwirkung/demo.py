@@ -37,6 +37,7 @@ unter „Seite bearbeiten“.
 def load_demo() -> dict[str, str]:
     """Create demo accounts, pages and projects where missing; return new accounts' passwords."""
     from .comments.demo import create_demo_comments
+    from .documents.demo import create_demo_texts
     from .projects.demo import create_demo_projects
     from .projects.models import Project
     from .proposals.demo import create_demo_boards
@@ -58,7 +59,9 @@ def load_demo() -> dict[str, str]:
     pfalztheater = db.session.scalar(select(Project).where(Project.slug == "pfalztheater"))
     create_demo_vote(pfalztheater, users["staff"])
     create_demo_boards(users)
+    # Comments first: they are added only while there are none, and the texts bring theirs.
     create_demo_comments(users)
+    create_demo_texts(users)
     return passwords
 
 

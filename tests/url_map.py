@@ -14,6 +14,7 @@ from mitwirkung.votes.paper import batches, double_entry, tally_sheets
 from mitwirkung.votes.paper.tally_sheets import SheetFigures
 
 from . import factories
+from .documents import factories as text_factories
 from .projects import factories as project_factories
 from .proposals import factories as board_factories
 from .votes.factories import make_vote
@@ -38,7 +39,8 @@ def build_world(staff) -> World:
     """A published project with a phase, a document and an image; an open vote with double
     entry, a counted-to-be batch awaiting its check entry, an open batch with a card and a
     tally sheet awaiting its check entry; an idea board with a category, a public idea and
-    a pending one; a published comment on the public idea."""
+    a pending one; a published comment on the public idea; a text in its second version
+    with a comment on a section that version changed."""
     image = uploads.save_image(io.BytesIO(project_factories.image_bytes()))
     project = project_factories.project(phases=[(-5, 5)], slug="welt", image=image,
                                         image_alt="Ein Bild")
@@ -65,6 +67,13 @@ def build_world(staff) -> World:
                                               submission_key="welt-kommentar-0001")
     comment.moderation_state = "approved"
     db.session.commit()
+    # A text with a second version: a section changed in it, with a comment on version 1.
+    text = text_factories.text(project, actor=staff, title="Welt-Leitlinien",
+                               slug="welt-leitlinien")
+    section = text_factories.section(text, "2-vorhabenliste")
+    text_factories.comment(section, text="Zu selten.")
+    text_factories.version(text, text_factories.GUIDELINES.replace("zweimal", "viermal"),
+                           actor=staff)
     question = vote.questions[0]
     values = {
         "project_id": project.id, "phase_id": project.phases[0].id, "document_id": document.id,
@@ -74,6 +83,7 @@ def build_world(staff) -> World:
         "name": project.image, "filename": "css/site.css", "idea_id": idea.id,
         "category_id": board.categories[0].id, "key": "ideas", "item_id": pending.id,
         "kind": "idea", "target_id": idea.id, "comment_id": comment.id, "parent_id": comment.id,
+        "text_slug": text.slug, "text_id": text.id, "section_id": section.id,
     }
     return World({k: tuple(map(str, v if isinstance(v, tuple) else (v,)))
                   for k, v in values.items()}, vote.slug, project.slug, board.slug)

@@ -32,6 +32,7 @@ SAMPLE_LABELS = {
     "site_settings": "Kaiserslautern",
     "boards": "Stadt.Raum.Wir.",
     "ideas": {"title": "Lesenacht", "board": "Stadt.Raum.Wir."},
+    "text_documents": {"title": "Leitlinien", "project": "Bürgerbeteiligung"},
 }
 SAMPLE_DETAILS = {
     "old": "citizen", "new": "moderator", "reason": "doppelt erfasst", "cards": 120,
@@ -43,7 +44,7 @@ SAMPLE_DETAILS = {
 SHOWN_AS = {"users": "erika.m", "projects": "„Pfalztheater“", "votes": "„Lesegarten“",
             "paper_batches": "Wochenmarkt 12.09.", "pages": "„Impressum“",
             "site_settings": "„Kaiserslautern“", "boards": "„Stadt.Raum.Wir.“",
-            "ideas": "„Lesenacht“"}
+            "ideas": "„Lesenacht“", "text_documents": "„Leitlinien“"}
 
 
 def moderation_actions() -> set[str]:

@@ -36,6 +36,7 @@ unter „Seite bearbeiten“.
 
 def load_demo() -> dict[str, str]:
     """Create demo accounts, pages and projects where missing; return new accounts' passwords."""
+    from .core import reject_reasons
     from .projects.demo import create_demo_projects
     from .projects.models import Project
     from .proposals.demo import create_demo_boards
@@ -53,6 +54,7 @@ def load_demo() -> dict[str, str]:
     if imprint.id is None:
         pages.save_page(users["admin"], imprint, imprint.title, IMPRINT)
     pages.create_missing_pages(users["admin"])
+    reject_reasons.add_defaults()
     create_demo_projects(users["staff"])
     pfalztheater = db.session.scalar(select(Project).where(Project.slug == "pfalztheater"))
     create_demo_vote(pfalztheater, users["staff"])

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from mitwirkung.comments import services as comment_services
-from mitwirkung.core import uploads
+from mitwirkung.core import reject_reasons, uploads
 from mitwirkung.extensions import db
 from mitwirkung.votes.paper import batches, double_entry, tally_sheets
 from mitwirkung.votes.paper.tally_sheets import SheetFigures
@@ -64,6 +64,7 @@ def build_world(staff) -> World:
     comment, _created = comment_services.post("idea", idea, factories.user(), "Ein Kommentar.",
                                               submission_key="welt-kommentar-0001")
     comment.moderation_state = "approved"
+    reason = reject_reasons.add(staff, "Ein Grund der Testwelt")
     db.session.commit()
     question = vote.questions[0]
     values = {
@@ -74,6 +75,7 @@ def build_world(staff) -> World:
         "name": project.image, "filename": "css/site.css", "idea_id": idea.id,
         "category_id": board.categories[0].id, "key": "ideas", "item_id": pending.id,
         "kind": "idea", "target_id": idea.id, "comment_id": comment.id, "parent_id": comment.id,
+        "reason_id": reason.id,
     }
     return World({k: tuple(map(str, v if isinstance(v, tuple) else (v,)))
                   for k, v in values.items()}, vote.slug, project.slug, board.slug)

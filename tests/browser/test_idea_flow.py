@@ -110,7 +110,7 @@ def test_an_idea_from_submission_to_answer_by_keyboard(page, browser, live_serve
     moderator.goto("/moderation")
     entry = moderator.locator(".queue-item", has_text=TITLE)
     expect(entry).to_contain_text("Ideensammlung „Stadt.Raum.Wir. – Ideen für die Innenstadt“")
-    expect(entry).to_contain_text("Von citizen")
+    expect(entry).to_contain_text(re.compile(r"Verfasst von\s*citizen"))
     check_page(moderator, "idea-flow-queue")
     entry.get_by_role("button", name=re.compile("^Freigeben und veröffentlichen")).focus()
     with moderator.expect_navigation():

@@ -29,11 +29,12 @@ class RejectForm(FlaskForm):
     words, or both; one is needed. Its fields are named after the item, so a page can hold
     a form for each."""
 
-    choice = SelectField(_l("Reason for the rejection"), validators=[Optional()])
+    choice = SelectField(_l("Reason for the rejection"), validators=[Optional()],
+                         description=_l("Choose a reason from the list, write your own words "
+                                        "below, or both."))
     reason = TextAreaField(
         _l("In your own words"), validators=[Optional(), Length(max=REASON_MAX)],
-        description=_l("Instead of a reason from the list, or to add to it. The author reads "
-                       "the reason in an e-mail."))
+        description=_l("The author reads the reason in an e-mail."))
 
     def __init__(self, kind: moderation.ModeratedKind, item_id: int, *args,
                  reasons: list | None = None, **kwargs):

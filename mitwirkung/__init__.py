@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from .comments import bp as comments_bp
     from .core.health import bp as health_bp
     from .core.moderation_queue import bp as moderation_bp
+    from .core.reject_reasons_admin import bp as reasons_bp
     from .core.uploads import bp as uploads_bp
     from .documents import bp as documents_bp
     from .pages import bp as pages_bp
@@ -90,5 +91,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(votes_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(reasons_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(documents_bp)

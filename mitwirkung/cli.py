@@ -13,12 +13,14 @@ def main() -> None:
 def register_commands(app: Flask) -> None:
     from .accounts.cli import users
     from .core.mail_cli import mail
+    from .core.moderation_cli import moderation
     from .demo import demo_command
     from .votes.paper.cli import ballots
     from .votes.results.cli import results_command, votes
 
     app.cli.add_command(users)
     app.cli.add_command(mail)
+    app.cli.add_command(moderation)
     app.cli.add_command(demo_command)
     app.cli.add_command(results_command)
     app.cli.add_command(ballots)

@@ -50,6 +50,10 @@ def load_config(instance_path: str) -> dict:
         "RESET_MAX_AGE": 2 * 3600,
         # k: online ballots are mixed and counted in groups of at least this many
         # (docs/secrecy.md); 1 counts each ballot at once and keeps no secret from the database.
+        # Moderators are e-mailed about an item that has waited this long for a decision
+        # (`mitwirkung moderation remind`, from cron).
+        "MODERATION_REMIND_AFTER_HOURS": max(
+            1, int(os.environ.get("MODERATION_REMIND_AFTER_HOURS", "24"))),
         "BALLOT_MIX_SIZE": max(1, int(os.environ.get("BALLOT_MIX_SIZE", "10"))),
         # Maps (core/maps.py checks these at start-up). Without a tile URL there is no map and
         # no request to another host; with one, the CSP allows images from its origin only.

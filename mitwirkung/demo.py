@@ -37,6 +37,7 @@ unter „Seite bearbeiten“.
 def load_demo() -> dict[str, str]:
     """Create demo accounts, pages and projects where missing; return new accounts' passwords."""
     from .comments.demo import create_demo_comments
+    from .core import reject_reasons
     from .documents.demo import create_demo_texts
     from .projects.demo import create_demo_projects
     from .projects.models import Project
@@ -55,6 +56,7 @@ def load_demo() -> dict[str, str]:
     if imprint.id is None:
         pages.save_page(users["admin"], imprint, imprint.title, IMPRINT)
     pages.create_missing_pages(users["admin"])
+    reject_reasons.add_defaults()
     create_demo_projects(users["staff"])
     pfalztheater = db.session.scalar(select(Project).where(Project.slug == "pfalztheater"))
     create_demo_vote(pfalztheater, users["staff"])

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from mitwirkung.comments import services as comment_services
-from mitwirkung.core import uploads
+from mitwirkung.core import reject_reasons, uploads
 from mitwirkung.extensions import db
 from mitwirkung.votes.paper import batches, double_entry, tally_sheets
 from mitwirkung.votes.paper.tally_sheets import SheetFigures
@@ -66,6 +66,7 @@ def build_world(staff) -> World:
     comment, _created = comment_services.post("idea", idea, factories.user(), "Ein Kommentar.",
                                               submission_key="welt-kommentar-0001")
     comment.moderation_state = "approved"
+    reason = reject_reasons.add(staff, "Ein Grund der Testwelt")
     db.session.commit()
     # A text with a second version: a section changed in it, with a comment on version 1.
     text = text_factories.text(project, actor=staff, title="Welt-Leitlinien",
@@ -84,6 +85,7 @@ def build_world(staff) -> World:
         "category_id": board.categories[0].id, "key": "ideas", "item_id": pending.id,
         "kind": "idea", "target_id": idea.id, "comment_id": comment.id, "parent_id": comment.id,
         "text_slug": text.slug, "text_id": text.id, "section_id": section.id,
+        "reason_id": reason.id,
     }
     return World({k: tuple(map(str, v if isinstance(v, tuple) else (v,)))
                   for k, v in values.items()}, vote.slug, project.slug, board.slug)

@@ -95,6 +95,7 @@ class Comment(Moderated, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     author = relationship("User", foreign_keys=[author_id], lazy="raise")
+    project = relationship("Project", foreign_keys=[project_id], lazy="raise")
     parent: Mapped["Comment | None"] = relationship(remote_side=[id], lazy="raise")
 
     @validates("text")

@@ -1,26 +1,36 @@
 """Comments take part in moderation (core/moderation.py): how the queue names them, what
 they answer, and the author's mail after the decision."""
 
+from collections import defaultdict
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from ..core import moderation
 from ..core.audit import quoted
+from ..extensions import db
+from ..projects.models import Project
 from . import mails, targets
-from .models import Comment
+from .models import Comment, LinkKind
+
+EXCERPT_LENGTH = 120
 
 
 def _target(comment: Comment):
-    return targets.load(comment.link_kind, comment.target_id)
+    # From the session's identity map when the queue has preloaded it: no query per item.
+    return db.session.get(targets.of(comment.link_kind).model, comment.target_id)
+
+
+def _target_name(comment: Comment) -> str:
+    target = _target(comment)
+    return targets.of(comment.link_kind).title(target) if target is not None else "?"
 
 
 def _title(comment: Comment) -> str:
-    target = _target(comment)
-    name = targets.of(comment.link_kind).title(target) if target is not None else "?"
     if comment.parent_id is not None:
-        return _("Reply to a comment on %(target)s", target=quoted(name))
-    return _("Comment on %(target)s", target=quoted(name))
+        return _("Reply to a comment on %(target)s", target=quoted(_target_name(comment)))
+    return _("Comment on %(target)s", target=quoted(_target_name(comment)))
 
 
 def _context(comment: Comment) -> str:
@@ -31,12 +41,45 @@ def _context(comment: Comment) -> str:
     return f"{where} · {project}" if where else project
 
 
-def _project_title(comment: Comment) -> str:
-    from ..extensions import db
-    from ..projects.models import Project
+def excerpt(text: str | None, length: int = EXCERPT_LENGTH) -> str:
+    """The start of a text on one line, cut at a word where it is long."""
+    text = " ".join((text or "").split())
+    if len(text) <= length:
+        return text
+    return text[:length].rsplit(" ", 1)[0] + " …"
 
+
+def _answers(comment: Comment) -> str:
+    """A reply answers its parent comment (its start is shown); a comment the thing it is on."""
+    if comment.parent_id is not None:
+        parent = comment.parent
+        if parent is None or parent.deleted_at is not None:
+            return _("Answers a deleted comment")
+        return _("Answers the comment %(excerpt)s", excerpt=quoted(excerpt(parent.text)))
+    target = _target(comment)
+    kind = targets.of(comment.link_kind)
+    answered = _("%(kind)s %(title)s", kind=LinkKind.label_of(comment.link_kind),
+                 title=quoted(_target_name(comment)))
+    if kind.context and target is not None:
+        return f"{answered} · {kind.context(target)}"
+    return answered
+
+
+def _project_title(comment: Comment) -> str:
+    # The queue joins the project (below); elsewhere one query, and never a lazy load.
     project = db.session.get(Project, comment.project_id)
     return project.title if project else ""
+
+
+def _preload(comments: list[Comment]) -> None:
+    """The things the comments are on, one query per kind, into the session, where the
+    hooks above find them. A project's comment is on its own project, loaded with it."""
+    ids = defaultdict(set)
+    for comment in comments:
+        if comment.link_kind != LinkKind.PROJECT:
+            ids[comment.link_kind].add(comment.target_id)
+    for kind_name, target_ids in ids.items():
+        targets.load_many(kind_name, target_ids)
 
 
 def _url(comment: Comment) -> str:
@@ -61,5 +104,9 @@ moderation.register_kind(moderation.ModeratedKind(
     text=lambda comment: comment.text,
     author_name=_author_name,
     still_open=lambda: Comment.deleted_at.is_(None),
-    queue_options=lambda: (joinedload(Comment.author),),
+    queue_options=lambda: (joinedload(Comment.author), joinedload(Comment.parent),
+                           joinedload(Comment.project)),
+    answers=_answers,
+    project_title=_project_title,
+    preload=_preload,
 ))

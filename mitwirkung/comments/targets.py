@@ -34,6 +34,9 @@ class TargetKind:
     context: Callable[[Any], str] | None = None
     # The version a comment is made on, for targets that have versions (sections).
     version: Callable[[Any], int | None] | None = None
+    # Loader options for what `title` and `context` reach beyond the row (a vote option's
+    # question and vote), so that many targets load in one query (the moderators' queue).
+    load_options: Callable[[], tuple] | None = None
 
 
 _kinds: dict[LinkKind, TargetKind] = {}
@@ -62,6 +65,16 @@ def load(kind_name: str, target_id: int):
         return None
     return db.session.scalar(select(target_kind.model)
                              .where(target_kind.model.id == target_id))
+
+
+def load_many(kind_name: str, ids) -> list:
+    """The targets of one kind with these ids, in one query, with what their title and
+    context show."""
+    target_kind = of(kind_name)
+    query = select(target_kind.model).where(target_kind.model.id.in_(set(ids)))
+    if target_kind.load_options is not None:
+        query = query.options(*target_kind.load_options())
+    return list(db.session.scalars(query).unique())
 
 
 def _project_visible(project: Project, viewer) -> bool:

@@ -85,6 +85,13 @@ class ModeratedKind:
     # withdrawn does not), and loader options the queue's one query needs.
     still_open: Callable[[], Any] | None = None
     queue_options: Callable[[], tuple] | None = None
+    # For the one queue of all kinds: what the item answers, in words (the comment a reply
+    # answers, the idea a comment is on, the board an idea is for), and its project's title.
+    answers: Callable[[object], str] | None = None
+    project_title: Callable[[object], str] | None = None
+    # Loads in a few queries, not one per item, what the hooks above need of these items
+    # (the things comments are on): the queue stays at a fixed number of queries.
+    preload: Callable[[list], None] | None = None
 
     @property
     def key(self) -> str:

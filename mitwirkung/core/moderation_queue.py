@@ -1,6 +1,7 @@
-"""The moderators' queue: every kind of contribution that core/moderation.py knows (ideas
-now, comments next), its waiting items oldest first, each approved or rejected with a
-reason by a POST of its own."""
+"""The moderators' queue: the waiting items of every kind that core/moderation.py knows, in
+one list, oldest first, each approved or rejected with a reason by a POST of its own. After
+a decision the queue opens at the next item, whose heading takes the focus (a keyboard
+works through the list without starting over at the top)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_timedelta
@@ -8,38 +9,56 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
-from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import SelectField, TextAreaField
+from wtforms.validators import Length, Optional
 
 from ..extensions import db
-from . import moderation
-from .permissions import require
+from . import moderation, moderation_overview, reject_reasons
+from .permissions import can, require
 from .redirects import safe_next
 from .time import utcnow
 
 bp = Blueprint("moderation", __name__)
 
-QUEUE_SHOWN = 50  # per kind; the oldest first, and how many more wait
 REASON_MAX = 2000
+REASON_NEEDED = _l("Please give the reason for the rejection; the author reads it.")
 
 
 class RejectForm(FlaskForm):
-    """The reason for rejecting one item; its fields are named after the item, so a page
-    can hold a form for each."""
+    """The reason for rejecting one item: one of the admins' list, the moderator's own
+    words, or both; one is needed. Its fields are named after the item, so a page can hold
+    a form for each."""
 
+    choice = SelectField(_l("Reason for the rejection"), validators=[Optional()],
+                         description=_l("Choose a reason from the list, write your own words "
+                                        "below, or both."))
     reason = TextAreaField(
-        _l("Reason for the rejection"),
-        validators=[DataRequired(message=_l("Please give the reason for the rejection; the "
-                                            "author reads it.")), Length(max=REASON_MAX)],
-        description=_l("The author reads it in an e-mail."))
+        _l("In your own words"), validators=[Optional(), Length(max=REASON_MAX)],
+        description=_l("The author reads the reason in an e-mail."))
 
-    def __init__(self, kind: moderation.ModeratedKind, item_id: int, *args, **kwargs):
+    def __init__(self, kind: moderation.ModeratedKind, item_id: int, *args,
+                 reasons: list | None = None, **kwargs):
         super().__init__(*args, prefix=f"reject-{kind.key}-{item_id}", **kwargs)
+        reasons = reject_reasons.active() if reasons is None else reasons
+        self.choice.choices = [("", _("Choose a reason"))] + [
+            (str(reason.id), reason.text) for reason in reasons]
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not self.choice.data and not (self.reason.data or "").strip():
+            self.choice.errors = [str(REASON_NEEDED)]
+            return False
+        return True
+
+    def composed_reason(self) -> str:
+        """The reason the author reads (the list's text is copied, not referred to)."""
+        chosen = dict(self.choice.choices).get(self.choice.data, "") if self.choice.data else ""
+        return reject_reasons.compose(chosen, self.reason.data)
 
 
 def waiting_for(item, now=None) -> str:
-    """How long an item has waited, in words: "3 days ago"."""
+    """How long ago an item was submitted, in words: "3 days ago"."""
     return format_timedelta(item.created_at - (now or utcnow()), add_direction=True)
 
 
@@ -51,18 +70,33 @@ def waited(item) -> str:
 @bp.route("/moderation")
 @require("moderate")
 def queue():
-    sections = []
-    for kind in moderation.registered_kinds():
-        items = db.session.scalars(kind.waiting().limit(QUEUE_SHOWN)).unique().all()
-        total = len(items)
-        if total == QUEUE_SHOWN:
-            total = db.session.scalar(select(func.count()).select_from(
-                kind.waiting().order_by(None).subquery()))
-        sections.append({
-            "kind": kind, "total": total,
-            "entries": [(item, _own(kind, item), RejectForm(kind, item.id, formdata=None))
-                      for item in items]})
-    return render_template("moderation/queue.html", sections=sections)
+    waiting = moderation_overview.waiting()
+    reasons = reject_reasons.active()
+    now = utcnow()
+    entries = []
+    for index, entry in enumerate(waiting.entries):
+        entries.append({
+            "entry": entry, "own": _own(entry.kind, entry.item),
+            "waiting": moderation_overview.waiting_words(now - entry.item.created_at),
+            "next": _after_deciding(waiting.entries, index),
+            "form": RejectForm(entry.kind, entry.item.id, formdata=None, reasons=reasons)})
+    median = waiting.median
+    return render_template(
+        "moderation/queue.html", entries=entries, total=waiting.total,
+        median=moderation_overview.duration_words(median) if median is not None else None,
+        days=moderation_overview.STATS_DAYS, may_edit_reasons=can(current_user, "edit_settings"))
+
+
+def _after_deciding(entries: list, index: int) -> str:
+    """Where the queue opens once this entry is decided: at the next one, or at the one
+    before where it is the last, or at the list's heading where it is alone."""
+    if index + 1 < len(entries):
+        anchor = entries[index + 1].anchor
+    elif index > 0:
+        anchor = entries[index - 1].anchor
+    else:
+        anchor = "queue"
+    return url_for("moderation.queue", _anchor=anchor)
 
 
 def _own(kind: moderation.ModeratedKind, item) -> bool:
@@ -107,9 +141,9 @@ def reject(key: str, item_id: int):
     form = RejectForm(kind, item.id)
     if form.validate_on_submit():
         try:
-            moderation.reject(item, current_user, form.reason.data)
+            moderation.reject(item, current_user, form.composed_reason())
         except moderation.ReasonRequired as error:
-            form.reason.errors.append(str(error))
+            form.choice.errors = [str(error)]
         except moderation.ModerationError as error:
             db.session.rollback()
             flash(str(error), "error")

@@ -3,12 +3,13 @@ page linked from the vote: before and while the vote is open."""
 
 from flask import url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from ..comments import targets
 from ..comments.models import LinkKind
 from ..core.audit import quoted
 from . import services
-from .models import Option, VotePhase
+from .models import Option, Question, VotePhase
 
 
 def _title(option: Option) -> str:
@@ -27,4 +28,5 @@ targets.register(targets.TargetKind(
     context=lambda option: _("Vote %(vote)s, question %(question)s",
                              vote=quoted(option.question.vote.title),
                              question=quoted(option.question.title)),
+    load_options=lambda: (joinedload(Option.question).joinedload(Question.vote),),
 ))

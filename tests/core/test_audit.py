@@ -11,13 +11,15 @@ from flask import session
 from sqlalchemy import event
 
 import mitwirkung
-from mitwirkung.core import audit
+from mitwirkung.comments.models import LinkKind
+from mitwirkung.core import audit, moderation
 from mitwirkung.core.models import AuditEntry
 from mitwirkung.core.time import utcnow
 from mitwirkung.extensions import db
 from mitwirkung.votes.paper import batches
 
 from .. import factories
+from ..comments.factories import comment
 from ..projects import factories as project_factories
 from ..votes.factories import make_vote
 
@@ -33,6 +35,7 @@ SAMPLE_LABELS = {
     "boards": "Stadt.Raum.Wir.",
     "ideas": {"title": "Lesenacht", "board": "Stadt.Raum.Wir."},
     "text_documents": {"title": "Leitlinien", "project": "Bürgerbeteiligung"},
+    "reject_reasons": "Werbung oder Spam",
 }
 SAMPLE_DETAILS = {
     "old": "citizen", "new": "moderator", "reason": "doppelt erfasst", "cards": 120,
@@ -44,7 +47,8 @@ SAMPLE_DETAILS = {
 SHOWN_AS = {"users": "erika.m", "projects": "„Pfalztheater“", "votes": "„Lesegarten“",
             "paper_batches": "Wochenmarkt 12.09.", "pages": "„Impressum“",
             "site_settings": "„Kaiserslautern“", "boards": "„Stadt.Raum.Wir.“",
-            "ideas": "„Lesenacht“", "text_documents": "„Leitlinien“"}
+            "ideas": "„Lesenacht“", "text_documents": "„Leitlinien“",
+            "reject_reasons": "„Werbung oder Spam“"}
 
 
 def moderation_actions() -> set[str]:
@@ -290,3 +294,30 @@ def test_search_finds_labels_reasons_stations_and_kinds(log, term, expected):
 
 def test_search_finds_the_person_who_acted(log, staff):
     assert found(search=staff.username.upper()) == [log["void"], log["import"], log["void2"]]
+
+
+def test_admins_filter_and_export_the_decisions_on_comments(clients, app):
+    """comment.approve and comment.reject are offered as filters, found, and exported."""
+    project = project_factories.project()
+    author = factories.user()
+    moderator = factories.user(role="moderator")
+    first = comment(project, LinkKind.PROJECT, author, "Ein guter Gedanke.",
+                    project_id=project.id)
+    second = comment(project, LinkKind.PROJECT, author, "Kauft bei uns!", project_id=project.id)
+    with app.test_request_context():
+        moderation.approve(first, moderator)
+        moderation.reject(second, moderator, "Werbung oder Spam")
+    db.session.commit()
+    client = clients["admin"]
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert 'value="comment.approve"' in page and 'value="comment.reject"' in page
+    rejected = client.get("/admin/audit?action=comment.reject").get_data(as_text=True)
+    assert "Kauft bei uns!" in rejected and "Werbung oder Spam" in rejected
+    assert "Ein guter Gedanke." not in rejected
+    export = client.get("/admin/audit.csv?action=comment.approve")
+    assert export.status_code == 200
+    text = export.get_data().decode("utf-8-sig")
+    assert "comment.approve" in text and "Ein guter Gedanke." in text
+    assert "comment.reject" not in text
+    both = client.get("/admin/audit.csv?target=comments").get_data().decode("utf-8-sig")
+    assert "comment.approve" in both and "comment.reject" in both

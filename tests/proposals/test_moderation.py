@@ -38,7 +38,7 @@ def test_the_queue_lists_pending_ideas_oldest_first_with_board_and_waiting_time(
     assert page.index("Ältere Idee") < page.index("Neuere Idee")
     assert "Öffentlich" not in page and "Zurückgezogen" not in page
     assert board.title in page and board.project.title in page
-    assert "3 days ago" in page and "erika" in page
+    assert "waiting for 3 days" in page and "erika" in page
     assert f"/moderation/ideas/{older.id}/approve" in page
     assert f"/moderation/ideas/{newer.id}/reject" in page
 

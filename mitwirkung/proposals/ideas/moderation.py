@@ -36,4 +36,6 @@ moderation.register_kind(moderation.ModeratedKind(
     still_open=lambda: Idea.withdrawn_at.is_(None),
     # The board and its project are joined by the models already.
     queue_options=lambda: (joinedload(Idea.author),),
+    answers=lambda idea: _("Idea board %(board)s", board=quoted(idea.board.title)),
+    project_title=lambda idea: idea.board.project.title,
 ))

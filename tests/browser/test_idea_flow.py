@@ -49,12 +49,11 @@ def deliver(live_server) -> None:
 
 def another_resident(live_server) -> str:
     """A second confirmed resident with the demo's password for citizens; their login."""
-    from mitwirkung.extensions import db
-    from tests import factories
-
     from sqlalchemy import select
 
     from mitwirkung.accounts.models import User
+    from mitwirkung.extensions import db
+    from tests import factories
 
     with live_server.app.app_context():
         # Once per browser session: the walks that need a neighbour share her.

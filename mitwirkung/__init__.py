@@ -71,7 +71,9 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .accounts.admin import bp as admin_bp
+    from .accounts.moderation_views import bp as account_moderation_bp
     from .comments import bp as comments_bp
+    from .core.flag_views import bp as flags_bp
     from .core.health import bp as health_bp
     from .core.moderation_queue import bp as moderation_bp
     from .core.uploads import bp as uploads_bp
@@ -90,3 +92,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(proposals_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(comments_bp)
+    app.register_blueprint(flags_bp)
+    app.register_blueprint(account_moderation_bp)

@@ -44,6 +44,14 @@ def _url(comment: Comment) -> str:
     return targets.of(comment.link_kind).url(target).split("#", 1)[0] + f"#comment-{comment.id}"
 
 
+def _flaggable(comment: Comment) -> bool:
+    """Published, and on something the public may see (a hidden idea takes its comments)."""
+    if not comment.is_public:
+        return False
+    target = _target(comment)
+    return target is not None and targets.of(comment.link_kind).may_see(target, None)
+
+
 def _author_name(comment: Comment) -> str:
     return comment.author.display_name if comment.author is not None else _("deleted account")
 
@@ -62,4 +70,8 @@ moderation.register_kind(moderation.ModeratedKind(
     author_name=_author_name,
     still_open=lambda: Comment.deleted_at.is_(None),
     queue_options=lambda: (joinedload(Comment.author),),
+    flaggable=_flaggable,
+    hide_action="comment.hide",
+    keep_action="comment.keep",
+    tell_hidden=mails.tell_of_hiding,
 ))

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from ...core import moderation
 from ...core.audit import quoted
+from .. import services
 from ..models import Idea
 from . import mails
 
@@ -36,4 +37,8 @@ moderation.register_kind(moderation.ModeratedKind(
     still_open=lambda: Idea.withdrawn_at.is_(None),
     # The board and its project are joined by the models already.
     queue_options=lambda: (joinedload(Idea.author),),
+    flaggable=lambda idea: idea.is_public and services.is_public(idea.board),
+    hide_action="idea.hide",
+    keep_action="idea.keep",
+    tell_hidden=mails.tell_of_hiding,
 ))

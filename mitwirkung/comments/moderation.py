@@ -3,16 +3,32 @@ they answer, and the author's mail after the decision."""
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..core import moderation
 from ..core.audit import quoted
+from ..extensions import db
 from . import mails, targets
 from .models import Comment
 
 
 def _target(comment: Comment):
-    return targets.load(comment.link_kind, comment.target_id)
+    # From the session's identity map where _preload has put it: no query per comment.
+    kind = targets.kind(comment.link_kind)
+    return db.session.get(kind.model, comment.target_id) if kind is not None else None
+
+
+def _preload(comments: list[Comment]) -> None:
+    """What the comments answer and their projects: one query per kind of target."""
+    wanted: dict[str, set[int]] = {}
+    for comment in comments:
+        wanted.setdefault(comment.link_kind, set()).add(comment.target_id)
+    wanted.setdefault("project", set()).update(comment.project_id for comment in comments)
+    for kind_name, ids in wanted.items():
+        kind = targets.kind(kind_name)
+        if kind is not None and ids:
+            db.session.scalars(select(kind.model).where(kind.model.id.in_(ids))).unique().all()
 
 
 def _title(comment: Comment) -> str:
@@ -32,7 +48,6 @@ def _context(comment: Comment) -> str:
 
 
 def _project_title(comment: Comment) -> str:
-    from ..extensions import db
     from ..projects.models import Project
 
     project = db.session.get(Project, comment.project_id)
@@ -74,4 +89,5 @@ moderation.register_kind(moderation.ModeratedKind(
     hide_action="comment.hide",
     keep_action="comment.keep",
     tell_hidden=mails.tell_of_hiding,
+    preload=_preload,
 ))

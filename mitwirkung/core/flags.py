@@ -232,7 +232,10 @@ def reported(limit: int = SHOWN) -> list[Reported]:
         query = select(kind.model).where(kind.model.id.in_(ids))
         if kind.queue_options is not None:
             query = query.options(*kind.queue_options())
-        for item in db.session.scalars(query).unique():
+        loaded = db.session.scalars(query).unique().all()
+        if kind.preload is not None:
+            kind.preload(loaded)
+        for item in loaded:
             if kind.flaggable(item):
                 items[key, item.id] = item
     found: dict[tuple[str, int], Reported] = {}

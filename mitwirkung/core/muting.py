@@ -9,9 +9,10 @@ from flask_babel import lazy_gettext as _l
 
 from .time import format_moment, utcnow
 
-MUTED_MESSAGE = _l("Your account is muted until %(until)s, so you cannot write comments, "
-                   "submit ideas or report contributions. The reason: %(reason)s. You can "
-                   "still support ideas and vote.")
+# The reason comes last: it ends with the moderator's own punctuation.
+MUTED_MESSAGE = _l("Your account is muted until %(until)s: you cannot write comments, submit "
+                   "ideas or report contributions, but you can still support ideas and vote. "
+                   "The reason: %(reason)s")
 
 
 def muted_until(user) -> datetime | None:

@@ -51,7 +51,7 @@ def test_a_muted_account_cannot_comment_even_by_a_direct_post(as_, idea, people)
     mute(as_, people)
     page = as_("author").get(idea_url(idea)).get_data(as_text=True)
     assert "Your account is muted until" in page and "Beleidigungen im Forum." in page
-    assert "You can still support ideas and vote." in page
+    assert "you can still support ideas and vote." in page
     assert 'name="submission_key"' not in page
     response = as_("author").post(f"/comments/idea/{idea.id}", data={
         "text": "Trotzdem geschrieben.", "submission_key": key})

@@ -146,3 +146,17 @@ def test_a_moderator_blocks_and_only_an_admin_unblocks(app, as_, people, outbox)
     assert "Only an administrator can unblock an account." in page
     assert as_("admin").post(f"/admin/users/{author.id}/unblock").status_code == 302
     assert author.blocked_at is None
+
+
+def test_admins_filter_the_log_for_mutes_and_read_them_in_both_languages(as_, people):
+    mute(as_, people)
+    as_("moderator").post(f"/moderation/accounts/{people['author'].id}/unmute")
+    english = as_("admin").get("/admin/audit?action=user.mute").get_data(as_text=True)
+    assert f"Account {people['author'].username} muted until" in english
+    assert "Beleidigungen im Forum." in english and "Mute of the account" not in english
+    admin = as_("admin")
+    with admin.session_transaction() as session:
+        session["lang"] = "de"
+    german = admin.get("/admin/audit?action=user.unmute").get_data(as_text=True)
+    assert f"Stummschaltung des Kontos {people['author'].username} beendet" in german
+    assert as_("moderator").get("/admin/audit").status_code == 403

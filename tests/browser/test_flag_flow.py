@@ -9,11 +9,23 @@ import re
 from playwright.sync_api import expect
 
 from .a11y import check_page
-from .test_idea_flow import another_resident, deliver, focused, mails_to, tab_until
+from .test_idea_flow import deliver, focused, mails_to, tab_until
 from .test_staff_pages import log_in
 
 TEXT = "Dieser Kommentar beleidigt die Nachbarschaft."
 REPLY = "Eine sachliche Antwort darauf."
+
+
+def reporter(live_server) -> str:
+    """A confirmed resident of this test's own (the live server lives for the whole run)."""
+    from mitwirkung.extensions import db
+    from tests import factories
+
+    with live_server.app.app_context():
+        login = factories.user(username="melderin", email="melderin@example.org").username
+        db.session.remove()
+    live_server.demo_passwords[login] = factories.PASSWORD
+    return login
 
 
 def commented_idea(live_server) -> tuple[str, str]:
@@ -47,7 +59,7 @@ def commented_idea(live_server) -> tuple[str, str]:
 
 def test_a_resident_reports_a_comment_and_a_moderator_hides_it(page, browser, live_server):
     idea_url, writer = commented_idea(live_server)
-    log_in(page, live_server, another_resident(live_server))
+    log_in(page, live_server, reporter(live_server))
     page.goto(idea_url)
     page.get_by_role("link", name=re.compile(r"^Melden\W+den Kommentar von laut$")).focus()
     with page.expect_navigation():

@@ -71,7 +71,9 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .accounts.admin import bp as admin_bp
+    from .accounts.moderation_views import bp as account_moderation_bp
     from .comments import bp as comments_bp
+    from .core.flag_views import bp as flags_bp
     from .core.health import bp as health_bp
     from .core.moderation_queue import bp as moderation_bp
     from .core.reject_reasons_admin import bp as reasons_bp
@@ -94,3 +96,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reasons_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(flags_bp)
+    app.register_blueprint(account_moderation_bp)

@@ -2,6 +2,7 @@
 
 from .accounts.models import User  # noqa: F401
 from .comments.models import Comment, CommentSettings  # noqa: F401
+from .core.flags import Flag  # noqa: F401
 from .core.models import AuditEntry, OutgoingMail  # noqa: F401
 from .core.moderation_reminders import ModerationReminder  # noqa: F401
 from .core.reject_reasons import RejectReason  # noqa: F401

@@ -1,11 +1,14 @@
 """How the audit log names accounts and says what was done to them."""
 
+from datetime import datetime
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..core import audit
 from ..core.permissions import Role
+from ..core.time import format_moment
 from ..extensions import db
 from .models import User
 
@@ -48,6 +51,18 @@ def _block(line):
 @audit.sentence("user.unblock", _l("Account unblocked"), target="users")
 def _unblock(line):
     return _("Account %(user)s unblocked", user=line.target)
+
+
+@audit.sentence("user.mute", _l("Account muted"), target="users")
+def _mute(line):
+    until = format_moment(datetime.fromisoformat(line.get("until")))
+    return _("Account %(user)s muted until %(until)s: %(reason)s", user=line.target,
+             until=until, reason=line.get("reason"))
+
+
+@audit.sentence("user.unmute", _l("Mute ended"), target="users")
+def _unmute(line):
+    return _("Mute of the account %(user)s ended", user=line.target)
 
 
 

@@ -7,7 +7,9 @@ from wtforms import (
     DateField,
     EmailField,
     PasswordField,
+    RadioField,
     SearchField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -167,6 +169,22 @@ class BlockForm(FlaskForm):
         description=_l("The person reads it when logging in and in the mail that tells them "
                        "about the block. Write it so they understand what they did."),
     )
+
+
+class MuteForm(FlaskForm):
+    """A mute's length and reason (accounts/moderation.py)."""
+
+    duration = RadioField(
+        _l("For how long?"), default="7",
+        choices=[SelectChoice("1", _l("1 day")), SelectChoice("7", _l("7 days")),
+                 SelectChoice("30", _l("30 days"))],
+        validators=[InputRequired(message=_l("Please choose how long the mute lasts."))])
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[DataRequired(message=_l("Please give a reason: the person reads it.")),
+                    Length(max=1000)],
+        description=_l("The person reads it on the forms they cannot use and in the mail "
+                       "that tells them."))
 
 
 def _check_year(field) -> None:

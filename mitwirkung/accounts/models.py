@@ -38,6 +38,11 @@ class User(UserMixin, db.Model):
     # Why the account is blocked, as the admin wrote it: the person reads it when logging
     # in and in the mail that tells them; empty while not blocked.
     blocked_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Muted by a moderator until then: no comments, ideas or reports; supports and votes
+    # stay allowed (core/muting.py). The reason, as the moderator wrote it, is what the
+    # person reads on the form pages and in the mail; empty while not muted.
+    muted_until: Mapped[datetime | None]
+    muted_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     deleted_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Part of the login cookie; replacing it ends every session of the account.

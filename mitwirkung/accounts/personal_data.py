@@ -27,6 +27,8 @@ def export_account(user: User) -> dict:
         "created_at": _iso(user.created_at),
         "blocked_at": _iso(user.blocked_at),
         "blocked_reason": user.blocked_reason or None,
+        "muted_until": _iso(user.muted_until),
+        "muted_reason": user.muted_reason or None,
     }
 
 
@@ -40,7 +42,8 @@ def erase_account(user: User) -> None:
     user.email = user.pending_email = user.password_hash = None
     user.role = Role.CITIZEN
     user.privacy_accepted_at = user.confirmed_at = user.blocked_at = None
-    user.blocked_reason = ""
+    user.blocked_reason = user.muted_reason = ""
+    user.muted_until = None
     user.deleted_at = utcnow()
     user.session_token = new_session_token()  # every session ends
 

@@ -47,3 +47,16 @@ def _settings(line):
         return _("Comments in project %(project)s switched off", project=line.target)
     return _("Comments in project %(project)s switched on: %(mode)s", project=line.target,
              mode=ModerationMode.label_of(new["moderation"]))
+@audit.sentence("comment.hide", _l("Comment hidden"), target="comments")
+def _hide(line):
+    return _("Comment %(comment)s hidden by the moderation (%(flags)s reports): %(reason)s",
+             comment=line.target, flags=line.get("flags", 0), reason=line.get("reason"))
+
+
+@audit.sentence("comment.keep", _l("Reports on a comment dismissed"), target="comments")
+def _keep(line):
+    if line.get("reason"):
+        return _("Comment %(comment)s kept, %(flags)s reports dismissed: %(reason)s",
+                 comment=line.target, flags=line.get("flags", 0), reason=line.get("reason"))
+    return _("Comment %(comment)s kept, %(flags)s reports dismissed", comment=line.target,
+             flags=line.get("flags", 0))

@@ -37,3 +37,16 @@ def tell_of_moderation(comment) -> None:
         body = render_template("comments/mail/decision.txt", user=author, comment=comment,
                                approved=approved, title=kind.title(target), link=link)
         send_mail(author.email, subject, body)
+
+
+def tell_of_hiding(comment) -> None:
+    """A moderator hid the published comment (core/hiding.py calls this)."""
+    author = _author(comment)
+    if author is None:
+        return
+    target = targets.load(comment.link_kind, comment.target_id)
+    kind = targets.of(comment.link_kind)
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        body = render_template("comments/mail/hidden.txt", user=author, comment=comment,
+                               title=kind.title(target) if target is not None else "")
+        send_mail(author.email, _("Your comment was removed by the moderation"), body)

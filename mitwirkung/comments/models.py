@@ -109,7 +109,7 @@ class Comment(Moderated, db.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.is_approved and self.deleted_at is None
+        return self.is_approved and self.deleted_at is None and self.hidden_at is None
 
     def __repr__(self) -> str:
         return f"<Comment {self.id} {self.link_kind}:{self.target_id} {self.moderation_state}>"

@@ -72,19 +72,35 @@ def _project_title(comment: Comment) -> str:
 
 
 def _preload(comments: list[Comment]) -> None:
-    """The things the comments are on, one query per kind, into the session, where the
-    hooks above find them. A project's comment is on its own project, loaded with it."""
+    """The things the comments are on and their projects, one query per kind at most (none
+    for what the session holds already), where the hooks above find them."""
     ids = defaultdict(set)
     for comment in comments:
-        if comment.link_kind != LinkKind.PROJECT:
-            ids[comment.link_kind].add(comment.target_id)
+        ids[comment.link_kind].add(comment.target_id)
+        ids[LinkKind.PROJECT].add(comment.project_id)
     for kind_name, target_ids in ids.items():
         targets.load_many(kind_name, target_ids)
+
+
+def _flaggable(comment: Comment) -> bool:
+    """Published, and on something the public may see (a hidden idea takes its comments)."""
+    if not comment.is_public:
+        return False
+    target = _target(comment)
+    return target is not None and targets.of(comment.link_kind).may_see(target, None)
 
 
 def _url(comment: Comment) -> str:
     target = _target(comment)
     return targets.of(comment.link_kind).url(target).split("#", 1)[0] + f"#comment-{comment.id}"
+
+
+def _flaggable(comment: Comment) -> bool:
+    """Published, and on something the public may see (a hidden idea takes its comments)."""
+    if not comment.is_public:
+        return False
+    target = _target(comment)
+    return target is not None and targets.of(comment.link_kind).may_see(target, None)
 
 
 def _author_name(comment: Comment) -> str:
@@ -108,5 +124,9 @@ moderation.register_kind(moderation.ModeratedKind(
                            joinedload(Comment.project)),
     answers=_answers,
     project_title=_project_title,
+    flaggable=_flaggable,
+    hide_action="comment.hide",
+    keep_action="comment.keep",
+    tell_hidden=mails.tell_of_hiding,
     preload=_preload,
 ))

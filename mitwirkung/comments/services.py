@@ -3,7 +3,10 @@ moderator, what each person sees of a thread, deleting one's own comment.
 
 A pending comment is seen by its author (marked "awaiting approval") and the moderators,
 and counted for nobody. A deleted comment keeps its place as "deleted" where a reply still
-shows, and is gone where none does. Services add and flush; the caller commits.
+shows, and is gone where none does. A comment hidden by the moderation (core/hiding.py)
+keeps its place as "removed by the moderation", without its text, so its replies stay
+(Decidim #8660); it is counted for nobody. A muted account (core/muting.py) cannot post.
+Services add and flush; the caller commits.
 """
 
 from dataclasses import dataclass, field
@@ -16,6 +19,7 @@ from sqlalchemy.orm import aliased, joinedload
 from ..core.domain import DomainError
 from ..core.enums import LabelledEnum
 from ..core.moderation import ModerationState
+from ..core.muting import MUTED_MESSAGE, muted_error
 from ..core.paging import Page
 from ..core.permissions import can
 from ..core.time import utcnow
@@ -45,6 +49,12 @@ class CommentingOff(CommentError):
 
 class NotEntitled(CommentError):
     message = _l("Please confirm your e-mail address before you comment.")
+
+
+class Muted(CommentError):
+    """The account is muted for now; the message says why and until when."""
+
+    message = MUTED_MESSAGE
 
 
 class CannotReply(CommentError):
@@ -100,10 +110,11 @@ class Standing:
     signed_in: bool
     premoderated: bool
     closed_reason: CommentError | None = None
+    muted: Muted | None = None  # why and until when the viewer cannot post
 
     @property
     def may_post(self) -> bool:
-        return self.open and self.entitled
+        return self.open and self.entitled and self.muted is None
 
 
 def standing(kind_name: str, target, viewer,
@@ -118,7 +129,7 @@ def standing(kind_name: str, target, viewer,
     return Standing(open=reason is None, entitled=can(viewer, "participate"),
                     signed_in=bool(getattr(viewer, "is_authenticated", False)),
                     premoderated=settings.moderation == ModerationMode.PRE,
-                    closed_reason=reason)
+                    closed_reason=reason, muted=muted_error(viewer, Muted))
 
 
 def _publishes_at_once(user) -> bool:
@@ -138,6 +149,8 @@ def post(kind_name: str, target, author, text: str, *, submission_key: str,
     state = standing(kind_name, target, author)
     if not state.entitled:
         raise NotEntitled
+    if state.muted is not None:
+        raise state.muted
     if not state.open:
         raise state.closed_reason
     text = (text or "").strip()
@@ -206,8 +219,10 @@ def delete(comment: Comment, user) -> None:
 
 
 def shown_to(viewer, model=Comment):
-    """The comments `viewer` may read: published ones, and their own pending ones."""
-    published = model.moderation_state == ModerationState.APPROVED
+    """The comments `viewer` may read: published ones (not hidden), and their own pending
+    ones."""
+    published = and_(model.moderation_state == ModerationState.APPROVED,
+                     model.hidden_at.is_(None))
     viewer_id = _viewer_id(viewer)
     if viewer_id is None:
         return published
@@ -218,6 +233,12 @@ def shown_to(viewer, model=Comment):
 def _readable(viewer, model=Comment):
     """Shown with its text: readable and not deleted."""
     return and_(shown_to(viewer, model), model.deleted_at.is_(None))
+
+
+def _removed(model=Comment):
+    """Hidden by the moderation: shown in its place without its text, for everyone."""
+    return and_(model.moderation_state == ModerationState.APPROVED,
+                model.hidden_at.is_not(None), model.deleted_at.is_(None))
 
 
 def _viewer_id(viewer) -> int | None:
@@ -245,9 +266,10 @@ def thread(kind_name: str, target, viewer, *, order: Order = Order.OLDEST, page:
     column = getattr(Comment, LINK_COLUMNS[kind.kind])
     reply = aliased(Comment)
     readable_reply = and_(reply.parent_id == Comment.id, _readable(viewer, reply))
-    # A top-level comment shows with its text, or as "deleted" while a reply still shows.
+    # A top-level comment shows with its text, as "removed by the moderation", or as
+    # "deleted" while a reply still shows.
     top = and_(column == target.id, Comment.parent_id.is_(None),
-               or_(_readable(viewer),
+               or_(_readable(viewer), _removed(),
                    and_(Comment.deleted_at.is_not(None),
                         Comment.moderation_state == ModerationState.APPROVED,
                         exists().where(readable_reply))))
@@ -270,7 +292,8 @@ def thread(kind_name: str, target, viewer, *, order: Order = Order.OLDEST, page:
              .limit(per_page).offset((page - 1) * per_page))
     rows = db.session.scalars(
         select(Comment).where(or_(Comment.id.in_(shown),
-                                  and_(Comment.parent_id.in_(shown), _readable(viewer))))
+                                  and_(Comment.parent_id.in_(shown),
+                                       or_(_readable(viewer), _removed()))))
         .options(joinedload(Comment.author)).order_by(Comment.created_at, Comment.id)).all()
     items = [row for row in rows if row.parent_id is None]
     if newest:
@@ -285,7 +308,7 @@ def thread(kind_name: str, target, viewer, *, order: Order = Order.OLDEST, page:
 def public_clause():
     """What counts as a public comment everywhere (lists, counts, exports)."""
     return and_(Comment.moderation_state == ModerationState.APPROVED,
-                Comment.deleted_at.is_(None))
+                Comment.deleted_at.is_(None), Comment.hidden_at.is_(None))
 
 
 def public_counts(kind_name: str, target_ids) -> dict[int, int]:

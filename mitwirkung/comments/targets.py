@@ -68,10 +68,15 @@ def load(kind_name: str, target_id: int):
 
 
 def load_many(kind_name: str, ids) -> list:
-    """The targets of one kind with these ids, in one query, with what their title and
-    context show."""
+    """The targets of one kind with these ids that the session does not hold yet, in one
+    query, with what their title and context show."""
     target_kind = of(kind_name)
-    query = select(target_kind.model).where(target_kind.model.id.in_(set(ids)))
+    # Those the session holds already (e.g. joined by the queue's query) cost nothing.
+    ids = {id_ for id_ in ids
+           if db.session.identity_key(target_kind.model, id_) not in db.session.identity_map}
+    if not ids:
+        return []
+    query = select(target_kind.model).where(target_kind.model.id.in_(ids))
     if target_kind.load_options is not None:
         query = query.options(*target_kind.load_options())
     return list(db.session.scalars(query).unique())

@@ -6,6 +6,11 @@ the audit entry and the author's mail.
 A model takes part by mixing in `Moderated` (its columns), adding `moderation_check()` to
 its table arguments, and registering a `ModeratedKind` (how to name an item, who wrote it,
 where it is shown, what to tell the author). Services add and flush; the caller commits.
+
+After publication an item can be flagged by residents and hidden by a moderator
+(core/flags.py, core/hiding.py). Hiding is kept apart from the state, in columns of its own:
+the approval stays true (and the tables' CHECK constraints unchanged), and everything that
+decides "public" adds `hidden_at IS NULL`.
 """
 
 from collections.abc import Callable
@@ -39,9 +44,18 @@ class Moderated:
     moderated_at: Mapped[datetime | None]
     moderation_reason: Mapped[str] = mapped_column(Text, default="")
 
+    # Hidden by a moderator after publication, and why (the author reads it); who hid it
+    # is in the audit log.
+    hidden_at: Mapped[datetime | None]
+    hidden_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+
     @declared_attr
     def moderated_by_id(cls) -> Mapped[int | None]:  # noqa: N805  (a declared attribute)
         return mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
     @property
     def is_approved(self) -> bool:
@@ -89,8 +103,17 @@ class ModeratedKind:
     # answers, the idea a comment is on, the board an idea is for), and its project's title.
     answers: Callable[[object], str] | None = None
     project_title: Callable[[object], str] | None = None
-    # Loads in a few queries, not one per item, what the hooks above need of these items
-    # (the things comments are on): the queue stays at a fixed number of queries.
+    # After publication (core/flags.py, core/hiding.py): whether an item is published where
+    # everyone may see it (only such an item can be flagged or hidden), the audit actions of
+    # hiding it and of keeping it despite flags, and the author's mail once it is hidden. A
+    # kind without `flaggable` takes no part.
+    flaggable: Callable[[object], bool] | None = None
+    hide_action: str = ""
+    keep_action: str = ""
+    tell_hidden: Callable[[object], None] | None = None
+    # Loads in a few queries, not one per item, what the hooks above need of a list of
+    # items (the things comments are on): the queue and the list of reported items stay at
+    # a fixed number of queries whatever their length.
     preload: Callable[[list], None] | None = None
 
     @property

@@ -120,6 +120,21 @@ def _reject(line):
     return _("Idea %(idea)s rejected: %(reason)s", idea=line.target, reason=line.get("reason"))
 
 
+@_idea_sentence("idea.hide", _l("Idea hidden"))
+def _hide(line):
+    return _("Idea %(idea)s hidden by the moderation (%(flags)s reports): %(reason)s",
+             idea=line.target, flags=line.get("flags", 0), reason=line.get("reason"))
+
+
+@_idea_sentence("idea.keep", _l("Reports on an idea dismissed"))
+def _keep(line):
+    if line.get("reason"):
+        return _("Idea %(idea)s kept, %(flags)s reports dismissed: %(reason)s",
+                 idea=line.target, flags=line.get("flags", 0), reason=line.get("reason"))
+    return _("Idea %(idea)s kept, %(flags)s reports dismissed", idea=line.target,
+             flags=line.get("flags", 0))
+
+
 @_idea_sentence("idea.answer", _l("Idea answered"))
 def _answer(line):
     old, new = line.get("old"), line.get("new")

@@ -140,7 +140,7 @@ class Category(db.Model):
 
 class Idea(Moderated, db.Model):
     """A resident's idea. Public once approved (or at once on a board without
-    pre-moderation), and not withdrawn."""
+    pre-moderation), while neither withdrawn nor hidden by the moderation."""
 
     __tablename__ = "ideas"
     __table_args__ = (
@@ -158,7 +158,7 @@ class Idea(Moderated, db.Model):
         Index("ix_ideas_board_newest", "board_id", "created_at", "id"),
         Index("ix_ideas_board_supports", "board_id", "supports_count", "id"),
         Index("ix_ideas_board_visible", "board_id", "moderation_state", "withdrawn_at",
-              "author_id", "category_id", "status"),
+              "hidden_at", "author_id", "category_id", "status"),
         # One idea per submission: a double click sends the form's key twice.
         Index("uq_ideas_author_submission", "author_id", "submission_key", unique=True),
     )
@@ -206,7 +206,7 @@ class Idea(Moderated, db.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.is_approved and self.withdrawn_at is None
+        return self.is_approved and self.withdrawn_at is None and self.hidden_at is None
 
     @property
     def status_label(self):

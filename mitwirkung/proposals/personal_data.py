@@ -36,6 +36,8 @@ def export_ideas(user) -> dict:
         "moderation": idea.moderation_state,
         "moderation_label": str(ModerationState.label_of(idea.moderation_state)),
         "moderation_reason": idea.moderation_reason or None,
+        "hidden": {"hidden_at": _iso(idea.hidden_at), "reason": idea.hidden_reason or None}
+        if idea.hidden_at else None,
         "status": idea.status, "status_label": str(IdeaStatus.label_of(idea.status)),
         "answer": idea.answer or None,
         "feasibility": (str(Feasibility.label_of(idea.feasibility))

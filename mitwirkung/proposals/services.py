@@ -2,8 +2,8 @@
 what. The jobs of proposals/ (setup, ideas, listing) build on these.
 
 The one rule of visibility, for pages, lists, search, counts, exports and feeds alike: a
-public idea (approved and not withdrawn) is for everyone who may see its board; any other
-idea only for its author and for moderators and staff.
+public idea (approved, neither withdrawn nor hidden by the moderation) is for everyone who
+may see its board; any other idea only for its author and for moderators and staff.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ def sees_every_idea(viewer) -> bool:
     return can(viewer, "moderate") or can(viewer, "manage_projects")
 
 
-PUBLIC = and_(Idea.moderation_state == ModerationState.APPROVED, Idea.withdrawn_at.is_(None))
+PUBLIC = and_(Idea.moderation_state == ModerationState.APPROVED, Idea.withdrawn_at.is_(None),
+              Idea.hidden_at.is_(None))
 
 
 def visible_to(viewer):
@@ -108,14 +109,15 @@ def upload_visibility(name: str) -> bool | None:
     """Whether a stored file (an idea's image) is public: its idea public on a public board;
     None if no idea has it."""
     row = db.session.execute(
-        select(Idea.moderation_state, Idea.withdrawn_at, Board.status, Project.status)
+        select(Idea.moderation_state, Idea.withdrawn_at, Idea.hidden_at, Board.status,
+               Project.status)
         .join(Board, Board.id == Idea.board_id).join(Project, Project.id == Board.project_id)
         .where(Idea.image == name).limit(1)
     ).first()
     if row is None:
         return None
-    state, withdrawn_at, board_status, project_status = row
-    return (state == ModerationState.APPROVED and withdrawn_at is None
+    state, withdrawn_at, hidden_at, board_status, project_status = row
+    return (state == ModerationState.APPROVED and withdrawn_at is None and hidden_at is None
             and board_status == BoardStatus.PUBLISHED and project_status != "draft")
 
 

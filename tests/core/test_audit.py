@@ -36,31 +36,35 @@ SAMPLE_LABELS = {
     "ideas": {"title": "Lesenacht", "board": "Stadt.Raum.Wir."},
     "text_documents": {"title": "Leitlinien", "project": "Bürgerbeteiligung"},
     "reject_reasons": "Werbung oder Spam",
+    "comments": "Mehr Schatten am Stiftsplatz",
 }
 SAMPLE_DETAILS = {
     "old": "citizen", "new": "moderator", "reason": "doppelt erfasst", "cards": 120,
     "file": "wochenmarkt.csv", "entry": "check", "change": "update", "serial": "K-7",
     "new_serial": "K-8", "code": "B", "source_slug": "lesegarten", "changed": ["title"],
     "online": 812, "paper": 238, "tally": 40, "title": "Workshop", "phase_id": 3,
-    "document_id": 4,
+    "document_id": 4, "until": "2026-12-08T09:30:00", "days": 7, "flags": 2,
 }
 SHOWN_AS = {"users": "erika.m", "projects": "„Pfalztheater“", "votes": "„Lesegarten“",
             "paper_batches": "Wochenmarkt 12.09.", "pages": "„Impressum“",
             "site_settings": "„Kaiserslautern“", "boards": "„Stadt.Raum.Wir.“",
             "ideas": "„Lesenacht“", "text_documents": "„Leitlinien“",
-            "reject_reasons": "„Werbung oder Spam“"}
+            "reject_reasons": "„Werbung oder Spam“", "comments": "„Mehr Schatten am Stiftsplatz“"}
+# Modules of core that record the actions the moderated kinds name (ModeratedKind).
+KIND_RECORDERS = {"moderation.py", "flags.py", "hiding.py"}
+KIND_ACTIONS = ("approve_action", "reject_action", "hide_action", "keep_action")
 
 
 def moderation_actions() -> set[str]:
-    """The actions core/moderation.py records for the kinds features register: the literal
-    approve_action and reject_action of every ModeratedKind(...) in the package."""
+    """The actions core/moderation.py, core/flags.py and core/hiding.py record for the kinds
+    features register: the literal actions of every ModeratedKind(...) in the package."""
     actions = set()
     for path in Path(mitwirkung.__file__).parent.rglob("*.py"):
         for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
-                    and call.func.id == "ModeratedKind"):
+            if isinstance(call, ast.Call) and "ModeratedKind" in (
+                    getattr(call.func, "id", None), getattr(call.func, "attr", None)):
                 actions.update(keyword.value.value for keyword in call.keywords
-                               if keyword.arg in ("approve_action", "reject_action"))
+                               if keyword.arg in KIND_ACTIONS)
     return actions
 
 
@@ -70,7 +74,7 @@ def recorded_actions() -> set[str]:
     those of the moderated kinds."""
     actions = moderation_actions()
     for path in Path(mitwirkung.__file__).parent.rglob("*.py"):
-        if path.name == "moderation.py" and path.parent.name == "core":
+        if path.name in KIND_RECORDERS and path.parent.name == "core":
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for function in ast.walk(tree):

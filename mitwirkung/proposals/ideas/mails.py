@@ -50,6 +50,11 @@ def tell_of_moderation(idea) -> None:
         _send(idea, lambda: _("Your idea was not published"), "rejected")
 
 
+def tell_of_hiding(idea) -> None:
+    """A moderator hid the published idea (core/hiding.py calls this)."""
+    _send(idea, lambda: _("Your idea was removed by the moderation"), "hidden")
+
+
 def tell_of_event(idea, event) -> None:
     """The city answered the idea, checked its admissibility or changed its shortlisting."""
     _send(idea, lambda: _("News about your idea"), "event", event=event)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from ...core import moderation
 from ...core.audit import quoted
+from .. import services
 from ..models import Idea
 from . import mails
 
@@ -38,4 +39,8 @@ moderation.register_kind(moderation.ModeratedKind(
     queue_options=lambda: (joinedload(Idea.author),),
     answers=lambda idea: _("Idea board %(board)s", board=quoted(idea.board.title)),
     project_title=lambda idea: idea.board.project.title,
+    flaggable=lambda idea: idea.is_public and services.is_public(idea.board),
+    hide_action="idea.hide",
+    keep_action="idea.keep",
+    tell_hidden=mails.tell_of_hiding,
 ))

@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 from ...core import audit, uploads
 from ...core.domain import DomainError
 from ...core.moderation import ModerationState
+from ...core.muting import MUTED_MESSAGE, refuse_if_muted
 from ...core.time import local_today, utcnow
 from ...extensions import db
 from .. import search, services
@@ -44,6 +45,12 @@ class IdeaError(DomainError):
 
 class SubmittingClosed(IdeaError):
     message = _l("This board takes no new ideas at the moment.")
+
+
+class Muted(IdeaError):
+    """The account is muted for now (core/muting.py); the message says why and until when."""
+
+    message = MUTED_MESSAGE
 
 
 class UnknownCategory(IdeaError):
@@ -201,6 +208,7 @@ def submit_idea(board: Board, author, fields: IdeaFields, *, submission_key: str
     public at once. Returns (idea, True); a second request with the same submission key (a
     double click) stores nothing and returns (the first one's idea, False)."""
     ensure_submitting_open(board)
+    refuse_if_muted(author, Muted)
     fields = fields.cleaned()
     category = _category(board, fields.category_id)
     existing = _submitted(author, submission_key)

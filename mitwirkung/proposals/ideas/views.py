@@ -11,6 +11,7 @@ from ...core.domain import show_on_form
 from ...core.image_fields import image_upload_message
 from ...core.moderation import kind_of
 from ...core.moderation_queue import RejectForm
+from ...core.muting import muted_error
 from ...core.permissions import can, require
 from ...core.uploads import UploadRejected
 from ...extensions import db, limiter
@@ -105,6 +106,15 @@ def _closed(board: Board):
     return render_template("proposals/submit_closed.html", board=board), 403
 
 
+def _muted(board: Board, form: SubmitForm | None = None):
+    """The submission pages of a muted account: why and until when, and what was typed."""
+    muted = muted_error(current_user, ideas.Muted)
+    if muted is None:
+        return None
+    return render_template("proposals/submit_muted.html", board=board, muted=muted,
+                           form=form), 403
+
+
 def _first_step(board: Board, form: SubmitForm):
     return render_template("proposals/submit.html", board=board, form=form)
 
@@ -127,6 +137,8 @@ def submit(slug: str):
     if not submitting_open(board):
         return _closed(board)
     form = _submit_form(board)
+    if (muted := _muted(board, form)) is not None:
+        return muted
     if request.method == "POST" and not request.form.get("back") and form.validate():
         return _second_step(board, form)
     return _first_step(board, form)
@@ -149,6 +161,8 @@ def submit_confirm(slug: str):
                 image=form.image_file.data or None, image_alt=form.image_alt.data or "")
         except ideas.SubmittingClosed:
             return _closed(board)
+        except ideas.Muted:
+            return _muted(board, form)
         except ideas.IdeaError as error:
             if not show_on_form(form, error):
                 flash(str(error), "error")

@@ -1,6 +1,7 @@
 """A board's ideas as a CSV file for staff: every idea, also those awaiting approval,
-rejected or withdrawn, in the German spreadsheet profile (core/csv_export.py). The author is
-named by the public username only: no e-mail address, no real name."""
+rejected, withdrawn or hidden by the moderation, in the German spreadsheet profile
+(core/csv_export.py). The author is named by the public username only: no e-mail address,
+no real name."""
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
@@ -26,14 +27,16 @@ def idea_rows(board: Board) -> list[list]:
     rows = db.session.execute(
         select(Idea.id, Idea.title, Idea.category_id, Idea.status, Idea.moderation_state,
                Idea.supports_count, Idea.created_at, Idea.place, User.username,
-               User.deleted_at, Idea.answer, Idea.withdrawn_at)
+               User.deleted_at, Idea.answer, Idea.withdrawn_at, Idea.hidden_at)
         .outerjoin(User, User.id == Idea.author_id)
         .where(Idea.board_id == board.id).order_by(Idea.created_at, Idea.id))
     deleted = _("deleted account")
+    hidden = _("hidden by the moderation")
     return [header] + [
         [row.id, row.title, categories.get(row.category_id, ""),
          str(IdeaStatus.label_of(row.status)),
-         str(ModerationState.label_of(row.moderation_state)), row.supports_count,
+         hidden if row.hidden_at else str(ModerationState.label_of(row.moderation_state)),
+         row.supports_count,
          format_datetime(row.created_at, MOMENT), row.place,
          deleted if row.deleted_at else (row.username or ""), row.answer,
          format_datetime(row.withdrawn_at, MOMENT) if row.withdrawn_at else ""]

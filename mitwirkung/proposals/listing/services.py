@@ -3,22 +3,25 @@ visibility rule (services.visible_to), so what a person may not see is neither l
 found nor counted.
 
 A page costs a fixed number of queries whatever the board holds: the count and the page's
-ideas, whose category comes in the same query (Idea.category is loaded joined).
+ideas. The list page reads its ideas as plain rows of the columns it shows (IdeaSummary),
+not as ORM objects of every column: that was a fifth of the page's time.
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, Select, cast, func, literal, select
 from sqlalchemy.orm import lazyload
 
 from ...core.enums import LabelledEnum
+from ...core.moderation import ModerationState
 from ...extensions import db
 from .. import search, services
-from ..models import Board, Idea
+from ..models import Board, Category, Idea, IdeaStatus
 
 PER_PAGE = 20
 
@@ -110,10 +113,70 @@ def paginate(board: Board, query: Select, page: int, per_page: int) -> Page:
     return Page(items, total, page, per_page)
 
 
+# The list's rows --------------------------------------------------------------------------
+
+# An excerpt is the text truncated to 220 characters (`truncate(220)`, which keeps a text of
+# up to 225 whole), so the first 226 characters decide it as the whole text would.
+EXCERPT_SOURCE = 226
+
+
+@dataclass(frozen=True, slots=True)
+class IdeaSummary:
+    """An idea as the list shows it (templates/_macros/ideas.html): what an Idea offers
+    there, read from one row. `text` is the text's start, enough for the excerpt;
+    `category` is the board's own Category object."""
+
+    id: int
+    title: str
+    text: str
+    category: Category | None
+    status: str
+    moderation_state: str
+    withdrawn_at: datetime | None
+    supports_count: int
+    feasibility: str | None
+    latitude: float | None
+    longitude: float | None
+
+    @property
+    def is_approved(self) -> bool:
+        return self.moderation_state == ModerationState.APPROVED
+
+    @property
+    def is_public(self) -> bool:
+        return self.is_approved and self.withdrawn_at is None
+
+    @property
+    def moderation_label(self):
+        return ModerationState.label_of(self.moderation_state)
+
+    @property
+    def status_label(self):
+        return IdeaStatus.label_of(self.status)
+
+
+_SUMMARY_COLUMNS = (
+    Idea.id, Idea.title, func.substr(Idea.text, 1, EXCERPT_SOURCE), Idea.category_id,
+    Idea.status, Idea.moderation_state, Idea.withdrawn_at, Idea.supports_count,
+    Idea.feasibility, Idea.latitude, Idea.longitude,
+)
+
+
 def list_ideas(board: Board, viewer, filters: Filters, page: int, seed: int = 0,
                per_page: int = PER_PAGE) -> Page:
-    """One page of the list, with the total it was cut from (two queries)."""
-    return paginate(board, ideas_query(board, viewer, filters, seed), page, per_page)
+    """One page of the list as IdeaSummary rows, with the total it was cut from (two
+    queries, and the board's categories unless loaded already)."""
+    query = ideas_query(board, viewer, filters, seed)
+    total = db.session.scalar(query.order_by(None).with_only_columns(
+        func.count(), maintain_column_froms=True))
+    if not total:
+        return Page([], 0, page, per_page)
+    categories = {category.id: category for category in board.categories}
+    rows = db.session.execute(query.with_only_columns(*_SUMMARY_COLUMNS)
+                              .limit(per_page).offset((page - 1) * per_page))
+    items = [IdeaSummary(id_, title, text, categories.get(category_id), *rest)
+             for id_, title, text, category_id, *rest in rows]
+    return Page(items, total, page, per_page)
 
 
 # The random order -------------------------------------------------------------------------

@@ -43,10 +43,26 @@ PUBLIC = and_(Idea.moderation_state == ModerationState.APPROVED, Idea.withdrawn_
 
 def visible_to(viewer):
     """The condition on Idea that `viewer` may see it (the rule above)."""
+    return visible_in(*visibility(viewer))
+
+
+def visibility(viewer) -> tuple[str, int | None]:
+    """Which part of the rule is `viewer`'s: ("every", None) for moderators and staff,
+    ("own", their id) for a signed-in person, ("public", None) for a visitor."""
     if sees_every_idea(viewer):
-        return Idea.id.is_not(None)
+        return "every", None
     if getattr(viewer, "is_authenticated", False):
-        return or_(PUBLIC, Idea.author_id == viewer.id)
+        return "own", viewer.id
+    return "public", None
+
+
+def visible_in(scope: str, author):
+    """The condition on Idea of a scope of `visibility`; `author` is the id it came with,
+    or a bind parameter in its place (for a statement built once, listing/)."""
+    if scope == "every":
+        return Idea.id.is_not(None)
+    if scope == "own":
+        return or_(PUBLIC, Idea.author_id == author)
     return PUBLIC
 
 

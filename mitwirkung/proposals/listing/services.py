@@ -4,7 +4,10 @@ found nor counted.
 
 A page costs a fixed number of queries whatever the board holds: the count and the page's
 ideas. The list page reads its ideas as plain rows of the columns it shows (IdeaSummary),
-not as ORM objects of every column: that was a fifth of the page's time.
+not as ORM objects of every column: that was a fifth of the page's time. Its two
+statements are built once per process for each shape of list (which filters, which sort,
+whose view), with the values as bind parameters: building a statement and its cache key
+cost SQLAlchemy more than running it (docs/benchmarks.md, the idea board).
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, Select, cast, func, literal, select
+from sqlalchemy import BigInteger, Select, String, bindparam, cast, func, literal, select
 from sqlalchemy.orm import lazyload
 
 from ...core.enums import LabelledEnum
@@ -48,24 +52,6 @@ class Filters:
     def narrowing(self) -> bool:
         """True when the list shows fewer ideas than the board has for this person."""
         return bool(self.words.strip() or self.category_id or self.status or self.mine)
-
-
-def ideas_query(board: Board, viewer, filters: Filters, seed: int = 0) -> Select:
-    """The ideas of `board` that `viewer` may see and that match `filters`, in the asked
-    order (ties broken by id, so pages never overlap). `seed` shuffles the random order."""
-    query = select(Idea).where(Idea.board_id == board.id, services.visible_to(viewer))
-    if filters.category_id is not None:
-        query = query.where(Idea.category_id == filters.category_id)
-    if filters.status is not None:
-        query = query.where(Idea.status == filters.status)
-    if filters.mine and getattr(viewer, "is_authenticated", False):
-        query = query.where(Idea.author_id == viewer.id)
-    query, _relevance = search.search(query, filters.words)
-    if filters.sort == Sort.SUPPORTS:
-        return query.order_by(Idea.supports_count.desc(), Idea.id.desc())
-    if filters.sort == Sort.RANDOM:
-        return query.order_by(shuffled(seed), Idea.id)
-    return query.order_by(Idea.created_at.desc(), Idea.id.desc())
 
 
 @dataclass(frozen=True)
@@ -162,20 +148,61 @@ _SUMMARY_COLUMNS = (
 )
 
 
+@cache
+def list_statements(dialect: str, scope: str, category: bool, status: bool, mine: bool,
+                    words: bool, sort: Sort) -> tuple[Select, Select]:
+    """The count and the page of one shape of list: the ideas of a board (`:board_id`)
+    inside the viewer's part of the visibility rule (`scope`, services.visibility; their
+    id `:viewer_id`), narrowed by what is asked (`:category_id`, `:status`, their own ideas,
+    `:words` as search.query_text gives them) in the asked order, ties broken by id so pages
+    never overlap (the random order by `:seed`), `:limit` ideas from `:offset`."""
+    conditions = [Idea.board_id == bindparam("board_id"),
+                  services.visible_in(scope, bindparam("viewer_id"))]
+    if category:
+        conditions.append(Idea.category_id == bindparam("category_id"))
+    if status:
+        conditions.append(Idea.status == bindparam("status"))
+    if mine:
+        conditions.append(Idea.author_id == bindparam("viewer_id"))
+    if words:
+        conditions.append(search.matching(bindparam("words", type_=String), dialect))
+    if sort == Sort.SUPPORTS:
+        order = (Idea.supports_count.desc(), Idea.id.desc())
+    elif sort == Sort.RANDOM:
+        order = (shuffled(bindparam("seed", type_=BigInteger)), Idea.id)
+    else:
+        order = (Idea.created_at.desc(), Idea.id.desc())
+    count = select(func.count()).select_from(Idea).where(*conditions)
+    page = (select(*_SUMMARY_COLUMNS).where(*conditions).order_by(*order)
+            .limit(bindparam("limit")).offset(bindparam("offset")))
+    return count, page
+
+
 def list_ideas(board: Board, viewer, filters: Filters, page: int, seed: int = 0,
                per_page: int = PER_PAGE) -> Page:
-    """One page of the list as IdeaSummary rows, with the total it was cut from (two
-    queries, and the board's categories unless loaded already)."""
-    query = ideas_query(board, viewer, filters, seed)
-    total = db.session.scalar(query.order_by(None).with_only_columns(
-        func.count(), maintain_column_froms=True))
+    """One page of the ideas of `board` that `viewer` may see and that match `filters`, as
+    IdeaSummary rows, with the total it was cut from (two queries, and the board's
+    categories unless loaded already). `seed` shuffles the random order."""
+    dialect = db.session.get_bind().dialect.name
+    scope, viewer_id = services.visibility(viewer)
+    if viewer_id is None and getattr(viewer, "is_authenticated", False):
+        viewer_id = viewer.id  # staff: every idea, and their own on asking
+    words = search.query_text(filters.words, dialect)
+    count, rows = list_statements(
+        dialect, scope, filters.category_id is not None, filters.status is not None,
+        filters.mine and viewer_id is not None, words is not None, filters.sort)
+    params = {"board_id": board.id, "viewer_id": viewer_id, "category_id": filters.category_id,
+              "status": filters.status, "words": words, "seed": seed % PRIME,
+              "limit": per_page, "offset": (page - 1) * per_page}
+    # Run on the session's connection: the statements are made of the ORM's columns, and the
+    # session's own execute would add its ORM steps to each, for rows it does not need.
+    connection = db.session.connection()
+    total = connection.execute(count, params).scalar()
     if not total:
         return Page([], 0, page, per_page)
     categories = {category.id: category for category in board.categories}
-    rows = db.session.execute(query.with_only_columns(*_SUMMARY_COLUMNS)
-                              .limit(per_page).offset((page - 1) * per_page))
     items = [IdeaSummary(id_, title, text, categories.get(category_id), *rest)
-             for id_, title, text, category_id, *rest in rows]
+             for id_, title, text, category_id, *rest in connection.execute(rows, params)]
     return Page(items, total, page, per_page)
 
 
@@ -196,11 +223,13 @@ def new_seed() -> int:
     return secrets.randbelow(PRIME)
 
 
-def shuffled(seed: int):
-    """An SQL expression that orders ideas by `seed` as if shuffled."""
+def shuffled(seed):
+    """An SQL expression that orders ideas by `seed` as if shuffled: a number below PRIME,
+    or a bind parameter for one."""
+    if isinstance(seed, int):
+        seed = literal(seed % PRIME, BigInteger)
     value = cast(Idea.id, BigInteger)
     for multiplier in _MULTIPLIERS:
-        value = (value * literal(multiplier, BigInteger)
-                 + literal(seed % PRIME, BigInteger)) % PRIME
+        value = (value * literal(multiplier, BigInteger) + seed) % PRIME
         value = (value % _HALF) * _HALF + value // _HALF
     return value

@@ -1,7 +1,9 @@
 """Locale choice: the language a person picked, else German."""
 
+import flask_babel
 from flask import current_app, g, has_request_context, session
 from flask_babel import get_locale, get_translations
+from flask_babel.speaklater import LazyString
 from jinja2 import pass_eval_context
 from markupsafe import Markup, escape
 
@@ -61,6 +63,15 @@ def translations():
     found = get_translations()
     setattr(namespace, _CACHE, (locale, domain, found))
     return found
+
+
+def translated(text) -> str:
+    """`text` as a str in the current locale: a lazy_gettext string through translations()
+    (str() of it asks Flask-Babel anew, about 10 microseconds), anything else by str()."""
+    if isinstance(text, LazyString) and text._func is flask_babel.gettext and len(text._args) == 1:
+        found = translations().ugettext(text._args[0])
+        return found % text._kwargs if text._kwargs else found
+    return str(text)
 
 
 # What Jinja's i18n extension does with "newstyle" callables (jinja2.ext._make_new_gettext):

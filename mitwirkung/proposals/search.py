@@ -154,4 +154,4 @@ def matching(asked, dialect: str):
     # word among 5,000 ideas, bench/ideas.py). With IN it walks an index in the list's
     # order and looks each idea up among the matches.
     condition = literal_column("ideas_fts").op("MATCH")(asked)
-    return Idea.id.in_(select(_FTS.c.rowid).where(condition))
+    return Idea.__table__.c.id.in_(select(_FTS.c.rowid).where(condition))

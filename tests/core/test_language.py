@@ -53,3 +53,17 @@ def test_template_strings_are_not_escaped_where_the_template_does_not_escape(app
             '{% autoescape false %}{{ _("sorted by: %(sort)s", sort="<b>") }}|'
             '{{ _("100%%") }}{% endautoescape %}')
         assert template.render() == "sortiert nach: <b>|100%"
+
+
+def test_a_lazy_string_is_translated_as_flask_babel_translates_it(app):
+    from flask_babel import force_locale, lazy_gettext
+
+    from mitwirkung.core.i18n import translated
+
+    with app.test_request_context("/"):
+        for lazy in (lazy_gettext("Log in"), lazy_gettext("sorted by: %(sort)s", sort="x")):
+            assert translated(lazy) == str(lazy)
+        assert translated(lazy_gettext("Log in")) == "Anmelden"
+        with force_locale("en"):
+            assert translated(lazy_gettext("Log in")) == "Log in"
+        assert translated("Anmelden") == "Anmelden"

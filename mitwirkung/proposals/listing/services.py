@@ -25,7 +25,7 @@ from ...core.enums import LabelledEnum
 from ...core.moderation import ModerationState
 from ...extensions import db
 from .. import search, services
-from ..models import Board, Category, Idea, IdeaStatus
+from ..models import Board, Idea, IdeaStatus
 
 PER_PAGE = 20
 
@@ -110,12 +110,12 @@ EXCERPT_SOURCE = 226
 class IdeaSummary:
     """An idea as the list shows it (templates/_macros/ideas.html): what an Idea offers
     there, read from one row. `text` is the text's start, enough for the excerpt;
-    `category` is the board's own Category object."""
+    `category` is one of services.categories_of(board)."""
 
     id: int
     title: str
     text: str
-    category: Category | None
+    category: services.CategoryRow | None
     status: str
     moderation_state: str
     withdrawn_at: datetime | None
@@ -141,10 +141,13 @@ class IdeaSummary:
         return IdeaStatus.label_of(self.status)
 
 
+# The table's columns, not the ORM's: a Core statement, which the session runs without
+# its ORM steps (half the time of one made of Idea.id, Idea.title ...).
+_IDEAS = Idea.__table__.c
 _SUMMARY_COLUMNS = (
-    Idea.id, Idea.title, func.substr(Idea.text, 1, EXCERPT_SOURCE), Idea.category_id,
-    Idea.status, Idea.moderation_state, Idea.withdrawn_at, Idea.supports_count,
-    Idea.feasibility, Idea.latitude, Idea.longitude,
+    _IDEAS.id, _IDEAS.title, func.substr(_IDEAS.text, 1, EXCERPT_SOURCE), _IDEAS.category_id,
+    _IDEAS.status, _IDEAS.moderation_state, _IDEAS.withdrawn_at, _IDEAS.supports_count,
+    _IDEAS.feasibility, _IDEAS.latitude, _IDEAS.longitude,
 )
 
 
@@ -156,33 +159,33 @@ def list_statements(dialect: str, scope: str, category: bool, status: bool, mine
     id `:viewer_id`), narrowed by what is asked (`:category_id`, `:status`, their own ideas,
     `:words` as search.query_text gives them) in the asked order, ties broken by id so pages
     never overlap (the random order by `:seed`), `:limit` ideas from `:offset`."""
-    conditions = [Idea.board_id == bindparam("board_id"),
+    conditions = [_IDEAS.board_id == bindparam("board_id"),
                   services.visible_in(scope, bindparam("viewer_id"))]
     if category:
-        conditions.append(Idea.category_id == bindparam("category_id"))
+        conditions.append(_IDEAS.category_id == bindparam("category_id"))
     if status:
-        conditions.append(Idea.status == bindparam("status"))
+        conditions.append(_IDEAS.status == bindparam("status"))
     if mine:
-        conditions.append(Idea.author_id == bindparam("viewer_id"))
+        conditions.append(_IDEAS.author_id == bindparam("viewer_id"))
     if words:
         conditions.append(search.matching(bindparam("words", type_=String), dialect))
     if sort == Sort.SUPPORTS:
-        order = (Idea.supports_count.desc(), Idea.id.desc())
+        order = (_IDEAS.supports_count.desc(), _IDEAS.id.desc())
     elif sort == Sort.RANDOM:
-        order = (shuffled(bindparam("seed", type_=BigInteger)), Idea.id)
+        order = (shuffled(bindparam("seed", type_=BigInteger)), _IDEAS.id)
     else:
-        order = (Idea.created_at.desc(), Idea.id.desc())
-    count = select(func.count()).select_from(Idea).where(*conditions)
+        order = (_IDEAS.created_at.desc(), _IDEAS.id.desc())
+    count = select(func.count()).select_from(Idea.__table__).where(*conditions)
     page = (select(*_SUMMARY_COLUMNS).where(*conditions).order_by(*order)
             .limit(bindparam("limit")).offset(bindparam("offset")))
     return count, page
 
 
 def list_ideas(board: Board, viewer, filters: Filters, page: int, seed: int = 0,
-               per_page: int = PER_PAGE) -> Page:
+               per_page: int = PER_PAGE, categories: list | None = None) -> Page:
     """One page of the ideas of `board` that `viewer` may see and that match `filters`, as
-    IdeaSummary rows, with the total it was cut from (two queries, and the board's
-    categories unless loaded already). `seed` shuffles the random order."""
+    IdeaSummary rows, with the total it was cut from: two queries, and one for the board's
+    categories unless given (services.categories_of). `seed` shuffles the random order."""
     dialect = db.session.get_bind().dialect.name
     scope, viewer_id = services.visibility(viewer)
     if viewer_id is None and getattr(viewer, "is_authenticated", False):
@@ -194,15 +197,14 @@ def list_ideas(board: Board, viewer, filters: Filters, page: int, seed: int = 0,
     params = {"board_id": board.id, "viewer_id": viewer_id, "category_id": filters.category_id,
               "status": filters.status, "words": words, "seed": seed % PRIME,
               "limit": per_page, "offset": (page - 1) * per_page}
-    # Run on the session's connection: the statements are made of the ORM's columns, and the
-    # session's own execute would add its ORM steps to each, for rows it does not need.
-    connection = db.session.connection()
-    total = connection.execute(count, params).scalar()
+    total = db.session.execute(count, params).scalar()
     if not total:
         return Page([], 0, page, per_page)
-    categories = {category.id: category for category in board.categories}
-    items = [IdeaSummary(id_, title, text, categories.get(category_id), *rest)
-             for id_, title, text, category_id, *rest in connection.execute(rows, params)]
+    if categories is None:
+        categories = services.categories_of(board)
+    by_id = {category.id: category for category in categories}
+    items = [IdeaSummary(id_, title, text, by_id.get(category_id), *rest)
+             for id_, title, text, category_id, *rest in db.session.execute(rows, params)]
     return Page(items, total, page, per_page)
 
 
@@ -228,7 +230,7 @@ def shuffled(seed):
     or a bind parameter for one."""
     if isinstance(seed, int):
         seed = literal(seed % PRIME, BigInteger)
-    value = cast(Idea.id, BigInteger)
+    value = cast(_IDEAS.id, BigInteger)
     for multiplier in _MULTIPLIERS:
         value = (value * literal(multiplier, BigInteger) + seed) % PRIME
         value = (value % _HALF) * _HALF + value // _HALF

@@ -20,9 +20,11 @@ from ..extensions import db
 from ..projects.models import Project
 from .models import Board, BoardStatus, Category, Feasibility, Idea
 
+_BOARD_BY_SLUG = select(Board).where(Board.slug == bindparam("slug"))  # built once
+
 
 def get_board(slug: str) -> Board | None:
-    return db.session.scalar(select(Board).where(Board.slug == slug))
+    return db.session.scalar(_BOARD_BY_SLUG, {"slug": slug})
 
 
 class CategoryRow(NamedTuple):

@@ -83,12 +83,17 @@ class CaptionsNeedVideo(SettingsError):
     field = "video"
 
 
+# Built once: every page reads the row, and building a statement costs SQLAlchemy more than
+# running it (session.get builds one each time the row is not in the session yet).
+_SETTINGS_ROW = select(SiteSettings).where(SiteSettings.id == 1)
+
+
 def get_settings() -> SiteSettings:
     """The settings row, or the defaults (not saved) while no admin has saved any; read once
     per request."""
     if has_request_context() and "site_settings" in g:
         return g.site_settings
-    settings = db.session.get(SiteSettings, 1) or SiteSettings(
+    settings = db.session.scalar(_SETTINGS_ROW) or SiteSettings(
         id=1, city_name="", logo_alt="", version=0)
     if has_request_context():
         g.site_settings = settings

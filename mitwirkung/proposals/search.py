@@ -114,24 +114,44 @@ def search(query: Select, words: str, *, any_word: bool = False) -> tuple[Select
     """`query` (over Idea) narrowed to the ideas matching `words` (every word; with
     `any_word`, any of them), and an expression that orders them best first. A query
     without words is returned as it is, with None for the order."""
-    found = WORD.findall((words or "").lower())[:MAX_QUERY_WORDS]
-    if not found:
+    dialect = db.session.get_bind().dialect.name
+    asked = query_text(words, dialect, any_word=any_word)
+    if asked is None:
         return query, None
-    if db.session.get_bind().dialect.name == "postgresql":
-        # The database stems the words as it stemmed the ideas, stop words dropped alike.
-        vector = literal_column("ideas.search_vector")
-        tsquery = func.to_tsquery("german", (" | " if any_word else " & ").join(found))
-        return query.where(vector.op("@@")(tsquery)), func.ts_rank(vector, tsquery).desc()
-    match = (" OR " if any_word else " AND ").join(
-        f'"{stem}"' for stem in dict.fromkeys(stems(" ".join(found))))
-    # Narrowed by `IN (matches)`, never by a join: joined, SQLite's planner may walk the
-    # board's ideas and run the full-text query once per idea (half a second for a common
-    # word among 5,000 ideas, bench/ideas.py). With IN it walks an index in the list's
-    # order and looks each idea up among the matches. The rank (bm25, costly per match) is
-    # read only when the order is used, from the matches made once.
-    condition = literal_column("ideas_fts").op("MATCH")(match)
-    narrowed = query.where(Idea.id.in_(select(_FTS.c.rowid).where(condition)))
+    narrowed = query.where(matching(asked, dialect))
+    if dialect == "postgresql":
+        tsquery = func.to_tsquery("german", asked)
+        return narrowed, func.ts_rank(literal_column("ideas.search_vector"), tsquery).desc()
+    # The rank (bm25, costly per match) is read only when the order is used, from the
+    # matches made once.
+    condition = literal_column("ideas_fts").op("MATCH")(asked)
     ranked = (select(_FTS.c.rowid, _FTS.c.rank).where(condition)
               .cte("ranked").prefix_with("MATERIALIZED"))
     rank = select(ranked.c.rank).where(ranked.c.rowid == Idea.id).scalar_subquery()
     return narrowed, rank.asc()
+
+
+def query_text(words: str, dialect: str, *, any_word: bool = False) -> str | None:
+    """What the database is asked to match for `words` (every word; with `any_word`, any of
+    them); None when `words` holds no word. PostgreSQL stems the words itself, as it
+    stemmed the ideas, stop words dropped alike; for SQLite they are stemmed here."""
+    found = WORD.findall((words or "").lower())[:MAX_QUERY_WORDS]
+    if not found:
+        return None
+    if dialect == "postgresql":
+        return (" | " if any_word else " & ").join(found)
+    return (" OR " if any_word else " AND ").join(
+        f'"{stem}"' for stem in dict.fromkeys(stems(" ".join(found))))
+
+
+def matching(asked, dialect: str):
+    """The condition on Idea that it matches `asked`: a text of query_text, or a bind
+    parameter for one (a statement built once, listing/)."""
+    if dialect == "postgresql":
+        return literal_column("ideas.search_vector").op("@@")(func.to_tsquery("german", asked))
+    # Narrowed by `IN (matches)`, never by a join: joined, SQLite's planner may walk the
+    # board's ideas and run the full-text query once per idea (half a second for a common
+    # word among 5,000 ideas, bench/ideas.py). With IN it walks an index in the list's
+    # order and looks each idea up among the matches.
+    condition = literal_column("ideas_fts").op("MATCH")(asked)
+    return Idea.__table__.c.id.in_(select(_FTS.c.rowid).where(condition))

@@ -126,6 +126,12 @@ class BoardSupports:
                             signed_in=self.signed_in, limit=self.limit, used=len(self.mine))
 
 
+_SUPPORT_COLUMNS = Support.__table__.c
+_MINE = select(_SUPPORT_COLUMNS.idea_id).where(  # built once, of the table's columns (Core)
+    _SUPPORT_COLUMNS.board_id == bindparam("board_id"),
+    _SUPPORT_COLUMNS.user_id == bindparam("user_id"))
+
+
 def for_viewer(board: Board, user) -> BoardSupports:
     """The board's supports as `user` sees them, once per board and request."""
     cache = g.setdefault("_board_supports", {}) if has_request_context() else {}
@@ -135,8 +141,7 @@ def for_viewer(board: Board, user) -> BoardSupports:
         mine = frozenset()
         if signed_in:
             mine = frozenset(db.session.scalars(
-                select(Support.idea_id).where(Support.board_id == board.id,
-                                              Support.user_id == user.id)))
+                _MINE, {"board_id": board.id, "user_id": user.id}))
         cache[board.id] = BoardSupports(
             open=services.is_public(board) and services.supporting_open(board, today),
             upcoming=board.support_from is not None and today < board.support_from,

@@ -121,3 +121,17 @@ def test_hiding_through_the_page(as_, board, author):
     moderator.post(f"/moderation/ideas/{idea.id}/hide", data={"reason": "Doppelt."})
     assert db.session.get(Idea, idea.id).hidden_reason == "Doppelt."
     assert as_("visitor").get(f"/boards/innenstadt/ideas/{idea.id}").status_code == 404
+
+
+def test_the_author_and_staff_see_a_hidden_idea_marked_in_the_list(app, board, author):
+    from mitwirkung.core.time import utcnow
+
+    from ..conftest import signed_in_client
+    from ..proposals.conftest import in_english
+
+    idea = factories.idea(board, author, title="Ausgeblendete Idee")
+    idea.hidden_at, idea.hidden_reason = utcnow(), "Werbung"
+    db.session.commit()
+    page = in_english(signed_in_client(app, author)).get(f"/boards/{board.slug}?mine=1")
+    html = page.get_data(as_text=True)
+    assert "Ausgeblendete Idee" in html and "Status: hidden by the moderation" in html

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from ...core import audit, uploads
 from ...core.domain import DomainError
@@ -133,18 +133,22 @@ class AlreadyThere(IdeaError):
 # Finding ------------------------------------------------------------------------------------
 
 
+# The idea page's statements, built once (building one costs SQLAlchemy more than running
+# it). The idea's board is the one the page has loaded already, found in the session.
+_IDEA_FOR_PAGE = (select(Idea).options(joinedload(Idea.author), lazyload(Idea.board))
+                  .where(Idea.board_id == bindparam("board_id"), Idea.id == bindparam("idea_id")))
+_TIMELINE = (select(IdeaEvent).where(IdeaEvent.idea_id == bindparam("idea_id"))
+             .order_by(IdeaEvent.created_at, IdeaEvent.id))
+
+
 def idea_for_page(board: Board, idea_id: int) -> Idea | None:
     """The idea of `board` with its author and category, in one query."""
-    return db.session.scalar(
-        select(Idea).options(joinedload(Idea.author))
-        .where(Idea.board_id == board.id, Idea.id == idea_id))
+    return db.session.scalar(_IDEA_FOR_PAGE, {"board_id": board.id, "idea_id": idea_id})
 
 
 def timeline(idea: Idea) -> list[IdeaEvent]:
     """The idea's public history, oldest first."""
-    return list(db.session.scalars(
-        select(IdeaEvent).where(IdeaEvent.idea_id == idea.id)
-        .order_by(IdeaEvent.created_at, IdeaEvent.id)))
+    return list(db.session.scalars(_TIMELINE, {"idea_id": idea.id}))
 
 
 def similar_ideas(board: Board, title: str, text: str, limit: int = SIMILAR_SHOWN) -> list[Idea]:

@@ -8,7 +8,8 @@ from wtforms import BooleanField, SearchField, SelectField
 from wtforms.validators import Length, Optional
 from wtforms.widgets import Select, html_params
 
-from ..models import Board, IdeaStatus
+from ...core.i18n import translated
+from ..models import IdeaStatus
 from .services import Filters, Sort
 
 QUERY_MAX = 200
@@ -42,15 +43,20 @@ class ListForm(FlaskForm):
     mine = BooleanField(_l("Only my ideas"))
     sort = SelectField(_l("Sort by"), default=Sort.NEWEST.value, widget=QuickSelect())
 
-    def __init__(self, formdata, *, board: Board, signed_in: bool):
+    def __init__(self, formdata, *, categories, signed_in: bool):
+        """`categories`: the board's (services.categories_of)."""
         super().__init__(formdata=formdata)
-        self.category.choices = [("", _l("All categories"))] + [
-            (str(category.id), category.name) for category in board.categories]
-        self.status.choices = [("", _l("Every status"))] + [
-            (status.value, status.label) for status in IdeaStatus]
-        self.sort.choices = [(sort.value, sort.label) for sort in Sort]
         if not signed_in:
             del self.mine
+        # Every label translated once (a lazy string asks Flask-Babel each time it is read).
+        for field in self:
+            field.label.text = translated(field.label.text)
+            field.description = translated(field.description) if field.description else ""
+        self.category.choices = [("", translated(_l("All categories")))] + [
+            (str(category.id), category.name) for category in categories]
+        self.status.choices = [("", translated(_l("Every status")))] + [
+            (status.value, translated(status.label)) for status in IdeaStatus]
+        self.sort.choices = [(sort.value, translated(sort.label)) for sort in Sort]
 
     def filters(self) -> tuple[Filters, dict]:
         """The valid filters, and the same as query arguments (for the pages, so they keep

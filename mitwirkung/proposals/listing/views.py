@@ -3,6 +3,7 @@
 from flask import abort, render_template, request, session
 from flask_login import current_user
 
+from ...core.i18n import translated
 from ...core.urls import page_arg
 from .. import bp, services
 from ..models import IdeaStatus
@@ -30,14 +31,17 @@ def _seed() -> int:
 @bp.route("/boards/<slug>")
 def board(slug: str):
     board = visible_board_or_404(slug)
-    form = ListForm(request.args, board=board, signed_in=current_user.is_authenticated)
+    categories = services.categories_of(board)
+    form = ListForm(request.args, categories=categories,
+                    signed_in=current_user.is_authenticated)
     filters, args = form.filters()
     seed = _seed() if filters.sort == listing.Sort.RANDOM else 0
-    ideas = listing.list_ideas(board, current_user, filters, page_arg(), seed)
+    ideas = listing.list_ideas(board, current_user, filters, page_arg(), seed,
+                               categories=categories)
     return render_template("proposals/board.html", board=board, ideas=ideas, form=form,
                            filters=filters, args=args, status_words=_status_words())
 
 
 def _status_words() -> dict[str, str]:
     """The statuses' labels, translated once for the page rather than once per idea."""
-    return {status.value: str(status.label) for status in IdeaStatus}
+    return {status.value: translated(status.label) for status in IdeaStatus}

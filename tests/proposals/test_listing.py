@@ -141,11 +141,32 @@ def test_newest_first_by_default_and_most_supported_on_request(client, board):
     assert '<option selected value="supports">meiste Unterstützung</option>' in html
 
 
-def test_the_sorts_are_the_known_three(client, board):
+def test_the_sorts_are_the_known_four(client, board):
     html = page(client)
     options = re.findall(r'<option (?:selected )?value="(\w+)">', html.split('id="sort"')[1]
                          .split("</select>")[0])
-    assert options == ["newest", "supports", "random"]
+    assert options == ["newest", "supports", "discussed", "random"]
+
+
+def test_most_discussed_counts_published_comments_only(app, client, board, author):
+    from mitwirkung.comments import services as comment_services
+    from mitwirkung.extensions import db
+
+    quiet = factories.idea(board, title="Stille Idee")
+    talked = factories.idea(board, title="Viel besprochene Idee")
+    waiting = factories.idea(board, title="Idee mit wartenden Kommentaren")
+    for n in range(2):
+        comment, _ = comment_services.post("idea", talked, author, f"Kommentar {n}",
+                                           submission_key=f"talked-{n}" + "k" * 16)
+        comment.moderation_state = ModerationState.APPROVED
+    for n in range(3):  # pending: nobody counts them
+        comment_services.post("idea", waiting, author, f"Wartet {n}",
+                              submission_key=f"waiting-{n}" + "k" * 16)
+    db.session.commit()
+    html = page(client, "sort=discussed")
+    # Pending comments count for nobody: that idea ranks as undiscussed (newer first).
+    assert titles(html)[:3] == [talked.title, waiting.title, quiet.title]
+    assert "2 Kommentare" in html and "3 Kommentare" not in html
 
 
 @pytest.fixture
@@ -288,7 +309,7 @@ def test_the_search_form_works_without_javascript(client, board):
 # Queries ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("query", ["", "q=Idee", "sort=supports", "sort=random",
+@pytest.mark.parametrize("query", ["", "q=Idee", "sort=supports", "sort=random", "sort=discussed",
                                    "category={category}&status=submitted&page=2"])
 def test_a_page_runs_a_few_queries_whatever_the_number_of_ideas(app, count_queries, query):
     counts = {}

@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, Select, String, bindparam, cast, func, literal, select
 from sqlalchemy.orm import lazyload
 
+from ...comments import services as comment_services
 from ...core.enums import LabelledEnum
 from ...core.moderation import ModerationState
 from ...core.paging import Page
@@ -32,10 +33,11 @@ PER_PAGE = 20
 
 
 class Sort(LabelledEnum):
-    """The list's orders: a closed set. "Most discussed" joins once comments exist."""
+    """The list's orders: a closed set."""
 
     NEWEST = "newest", _l("newest")
     SUPPORTS = "supports", _l("most supported")
+    DISCUSSED = "discussed", _l("most discussed")
     RANDOM = "random", _l("random")
 
 
@@ -145,6 +147,9 @@ def list_statements(dialect: str, scope: str, category: bool, status: bool, mine
         conditions.append(search.matching(bindparam("words", type_=String), dialect))
     if sort == Sort.SUPPORTS:
         order = (_IDEAS.supports_count.desc(), _IDEAS.id.desc())
+    elif sort == Sort.DISCUSSED:
+        # Published comments only, as everyone counts them (comments/services.py).
+        order = (comment_services.count_subquery("idea", _IDEAS.id).desc(), _IDEAS.id.desc())
     elif sort == Sort.RANDOM:
         order = (shuffled(bindparam("seed", type_=BigInteger)), _IDEAS.id)
     else:

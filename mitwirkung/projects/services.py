@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..core import audit, uploads
 from ..core.permissions import can
@@ -103,11 +103,13 @@ def public_projects_by_stage(today: date) -> dict[str, list[ProjectCard]]:
 
 def project_page(slug: str, viewer, today: date) -> ProjectCard | None:
     """A project for its page; None when it does not exist or `viewer` may not see a draft."""
+    # Its phases and documents joined in the same query (a few of each): the page has
+    # features' sections and a comment thread to pay for within its ten queries.
     project = db.session.scalars(
         select(Project)
         .where(Project.slug == slug)
-        .options(selectinload(Project.phases), selectinload(Project.documents))
-    ).one_or_none()
+        .options(joinedload(Project.phases), joinedload(Project.documents))
+    ).unique().one_or_none()
     if project is None or (not project.is_public and not can(viewer, "manage_projects")):
         return None
     return card(project, today)

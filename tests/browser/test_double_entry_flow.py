@@ -44,16 +44,18 @@ def test_a_second_person_checks_an_imported_batch(page, live_server, tmp_path):
     submit(page)
     assert "wartet auf Kontrolle" in page.locator("main table").inner_text()
     check_page(page, "double-entry-batches")
-    page.locator("main a", has_text="Kontrollerfassung").first.click()
-    page.wait_for_load_state()
+    # Waits for the new page itself (wait_for_load_state could answer for the old one).
+    with page.expect_navigation():
+        page.locator("main a", has_text="Kontrollerfassung").first.click()
     assert "selbst erfasst" in page.locator("main").inner_text()
     check_page(page, "double-entry-check-refused")
 
     page.context.clear_cookies()
     log_in(page, live_server, "admin")
     page.goto(BASE)
-    page.locator("main a", has_text="Kontrollerfassung").first.click()
-    page.wait_for_load_state()
+    # Waits for the new page itself (wait_for_load_state could answer for the old one).
+    with page.expect_navigation():
+        page.locator("main a", has_text="Kontrollerfassung").first.click()
     check_page(page, "double-entry-check")
     page.locator("main a", has_text="CSV-Datei importieren").click()
     page.wait_for_load_state()

@@ -31,7 +31,7 @@ class FlagForm(FlaskForm):
         _l("Details"),
         validators=[Optional(), Length(max=flags.DETAILS_MAX, message=_l(
             "The details can have at most %(max)d characters.", max=flags.DETAILS_MAX))],
-        description=_l("Optional, up to %(max)d characters. Only the moderators read it.",
+        description=_l("Up to %(max)d characters. Only the moderators read them.",
                        max=flags.DETAILS_MAX))
 
 

@@ -2,20 +2,40 @@
 (Decidim CVE-2026-23891 ran script through the name beside a comment): 60 payloads as
 comments and replies by 20 accounts whose usernames are payloads too, on every page of a
 thread, newest first, a vote option's page, the moderators' queue with some waiting and one
-reported, the reported list, and the audit log after a decision."""
+reported, the reported list, and the audit log after a decision. On a server of its own (as the map
+tests), so its accounts and comments meet no other test."""
 
+import pytest
 from playwright.sync_api import expect
 
+from ..map_page import make_app
 from ..xss_payloads import names, payloads
 from .a11y import check_page
 from .test_idea_xss import assert_harmless
-from .test_staff_pages import log_in
+from .test_map import AppServer, settings
 
 PROJECT = "xss-kommentare"
 COMMENTS = 60
 
 
-def make_thread(live_server) -> tuple[int, list[int]]:
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    app = make_app(settings(tmp_path_factory), tmp_path_factory.mktemp("xss-db") / "xss.db")
+    with AppServer(app) as running:
+        running.app = app
+        running.demo_passwords = {}
+        yield running
+
+
+def log_in(page, server, login: str) -> None:
+    page.goto(server.url + "/login")
+    page.fill("[name=login]", login)
+    page.fill("[name=password]", server.demo_passwords[login])
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def make_thread(server) -> tuple[int, list[int]]:
     """A published, post-moderated project with the payloads as its comments (every third a
     reply), five more waiting for release, and one comment reported. Returns the project's
     id and the waiting comments' ids."""
@@ -30,7 +50,7 @@ def make_thread(live_server) -> tuple[int, list[int]]:
     from mitwirkung.projects.models import Project
     from tests import factories
 
-    with live_server.app.app_context():
+    with server.app.app_context():
         project = db.session.scalar(select(Project).where(Project.slug == PROJECT))
         if project is None:
             project = Project(slug=PROJECT, title="XSS in Kommentaren", status="published")
@@ -59,38 +79,45 @@ def make_thread(live_server) -> tuple[int, list[int]]:
             Comment.linked_project_id == project.id,
             Comment.moderation_state == ModerationState.PENDING)))
         author = db.session.scalar(select(User).where(User.username == names(1)[0]))
-        live_server.demo_passwords[author.username] = factories.PASSWORD
+        server.demo_passwords[author.username] = factories.PASSWORD
+        for role in ("moderator", "admin"):
+            if db.session.scalar(select(User).where(User.username == role)) is None:
+                factories.user(role=role, username=role, email=f"{role}@example.org")
+            server.demo_passwords[role] = factories.PASSWORD
+        db.session.commit()
         project_id = project.id
         db.session.remove()
     return project_id, waiting
 
 
-def test_payloads_in_comments_and_names_stay_text(page, browser, live_server):
-    project_id, waiting = make_thread(live_server)
+def test_payloads_in_comments_and_names_stay_text(page, browser, server, other_hosts):
+    other_hosts.add(server.netloc)
+    project_id, waiting = make_thread(server)
+    base = server.url
     # 40 top-level comments (a third are replies), 20 a page: two pages and one beyond.
     for number in (1, 2, 3):
-        page.goto(f"/projects/{PROJECT}?comments_page={number}")
+        page.goto(f"{base}/projects/{PROJECT}?comments_page={number}")
         assert_harmless(page)
-    page.goto(f"/projects/{PROJECT}")
+    page.goto(f"{base}/projects/{PROJECT}")
     expect(page.locator("#comments-heading")).to_have_text(f"{COMMENTS} Kommentare")
     expect(page.locator("#comments .comment-author").first).to_have_text(names(1)[0])
-    page.goto(f"/projects/{PROJECT}?comments=newest")
+    page.goto(f"{base}/projects/{PROJECT}?comments=newest")
     assert_harmless(page)
-    page.goto(f"/comments/project/{project_id}")
+    page.goto(f"{base}/comments/project/{project_id}")
     assert_harmless(page)
     check_page(page, "xss-comments-visitor")
 
     # An account whose name is a payload writes and reads its own waiting comment.
-    log_in(page, live_server, names(1)[0])
-    page.goto(f"/projects/{PROJECT}")
+    log_in(page, server, names(1)[0])
+    page.goto(f"{base}/projects/{PROJECT}")
     page.fill("#text", payloads()[3])
     with page.expect_navigation():
         page.get_by_role("button", name="Kommentar senden").click()
     assert_harmless(page)
 
-    moderator = browser.new_context(locale="de-DE", base_url=live_server.url).new_page()
-    log_in(moderator, live_server, "moderator")
-    moderator.goto("/moderation")
+    moderator = browser.new_context(locale="de-DE", base_url=server.url).new_page()
+    log_in(moderator, server, "moderator")
+    moderator.goto(f"{base}/moderation")
     assert_harmless(moderator)
     check_page(moderator, "xss-comments-queue")
     entry = moderator.locator(".queue-item",
@@ -100,8 +127,11 @@ def test_payloads_in_comments_and_names_stay_text(page, browser, live_server):
     assert_harmless(moderator)
     moderator.context.close()
 
-    admin = browser.new_context(locale="de-DE", base_url=live_server.url).new_page()
-    log_in(admin, live_server, "admin")
-    admin.goto("/admin/audit")
+    admin = browser.new_context(locale="de-DE", base_url=server.url).new_page()
+    log_in(admin, server, "admin")
+    admin.goto(f"{base}/admin/audit")
+    assert_harmless(admin)
+    admin.goto(f"{base}/admin/users")
+    check_page(admin, "xss-comments-accounts")
     assert_harmless(admin)
     admin.context.close()

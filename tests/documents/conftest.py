@@ -7,9 +7,8 @@ from mitwirkung.extensions import db
 
 from .. import factories as user_factories
 from ..comments.conftest import form_key  # noqa: F401  (re-exported for the tests here)
-from ..conftest import signed_in_client
 from ..projects import factories as project_factories
-from ..proposals.conftest import in_english
+from ..proposals.conftest import as_  # noqa: F401  (a client per person of `people` below)
 from . import factories
 
 
@@ -32,15 +31,3 @@ def people(app):
              "unconfirmed": user_factories.user(confirmed=False)}
     db.session.commit()
     return users
-
-
-@pytest.fixture
-def as_(app, people):
-    """as_(name) -> a client signed in as that person, in English; "visitor" for nobody."""
-
-    def client(name):
-        if name == "visitor":
-            return in_english(app.test_client())
-        return in_english(signed_in_client(app, people[name]))
-
-    return client

@@ -8,14 +8,13 @@ from sqlalchemy import select
 from ..core import audit
 from ..core.audit import quoted
 from ..extensions import db
-from .models import Comment, ModerationMode
+from .models import Comment, ModerationMode, excerpt
 
 LABEL_LENGTH = 60
 
 
 def _start(text: str | None) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= LABEL_LENGTH else text[:LABEL_LENGTH - 1] + "…"
+    return excerpt(text, LABEL_LENGTH)
 
 
 def _load(ids) -> dict[int, str]:

@@ -29,7 +29,7 @@ def tell_of_moderation(comment) -> None:
         return
     target = targets.load(comment.link_kind, comment.target_id)
     kind = targets.of(comment.link_kind)
-    link = current_app.config["SITE_URL"] + kind.url(target).split("#", 1)[0]
+    link = current_app.config["SITE_URL"] + targets.page_of(comment.link_kind, target)
     approved = comment.moderation_state == ModerationState.APPROVED
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = (_("Your comment is published") if approved

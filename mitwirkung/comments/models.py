@@ -24,6 +24,15 @@ from ..extensions import db
 TEXT_MAX = 2_000
 
 
+def excerpt(text: str | None, length: int) -> str:
+    """The start of a comment on one line, cut at a word where it is long (the moderators'
+    queue, the audit log)."""
+    text = " ".join((text or "").split())
+    if len(text) <= length:
+        return text
+    return text[:length].rsplit(" ", 1)[0] + " …"
+
+
 class LinkKind(LabelledEnum):
     """What a comment answers, and the column that holds it."""
 

@@ -12,7 +12,7 @@ from ..core.audit import quoted
 from ..extensions import db
 from ..projects.models import Project
 from . import mails, targets
-from .models import Comment, LinkKind
+from .models import Comment, LinkKind, excerpt
 
 EXCERPT_LENGTH = 120
 
@@ -41,13 +41,6 @@ def _context(comment: Comment) -> str:
     return f"{where} · {project}" if where else project
 
 
-def excerpt(text: str | None, length: int = EXCERPT_LENGTH) -> str:
-    """The start of a text on one line, cut at a word where it is long."""
-    text = " ".join((text or "").split())
-    if len(text) <= length:
-        return text
-    return text[:length].rsplit(" ", 1)[0] + " …"
-
 
 def _answers(comment: Comment) -> str:
     """A reply answers its parent comment (its start is shown); a comment the thing it is on."""
@@ -55,7 +48,8 @@ def _answers(comment: Comment) -> str:
         parent = comment.parent
         if parent is None or parent.deleted_at is not None:
             return _("Answers a deleted comment")
-        return _("Answers the comment %(excerpt)s", excerpt=quoted(excerpt(parent.text)))
+        return _("Answers the comment %(excerpt)s",
+                 excerpt=quoted(excerpt(parent.text, EXCERPT_LENGTH)))
     target = _target(comment)
     kind = targets.of(comment.link_kind)
     answered = _("%(kind)s %(title)s", kind=LinkKind.label_of(comment.link_kind),
@@ -92,7 +86,7 @@ def _flaggable(comment: Comment) -> bool:
 
 def _url(comment: Comment) -> str:
     target = _target(comment)
-    return targets.of(comment.link_kind).url(target).split("#", 1)[0] + f"#comment-{comment.id}"
+    return targets.page_of(comment.link_kind, target) + f"#comment-{comment.id}"
 
 
 def _flaggable(comment: Comment) -> bool:

@@ -58,6 +58,11 @@ def of(kind_name: str) -> TargetKind:
     return _kinds[LinkKind(kind_name)]
 
 
+def page_of(kind_name: str, target) -> str:
+    """The target's page without its fragment (a comment's own anchor goes there)."""
+    return of(kind_name).url(target).split("#", 1)[0]
+
+
 def load(kind_name: str, target_id: int):
     """The target, or None (an unknown kind or id)."""
     target_kind = kind(kind_name)

@@ -5,7 +5,7 @@ own comment. Target pages embed their thread through `comment_thread` (comments/
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from flask import abort, flash, redirect, render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from limits import parse
@@ -37,8 +37,6 @@ class ThreadView:
 
     @property
     def action(self) -> str:
-        from flask import url_for
-
         return url_for("comments.show", kind=self.kind, target_id=self.target.id)
 
 
@@ -132,16 +130,11 @@ def _post(kind: str, target):
                             "Until then only you can see it."), "success")
                 else:
                     flash(_("Thank you! Your comment is published."), "success")
-                return redirect(_url_of(kind, target) + f"#comment-{comment.id}")
+                return redirect(targets.page_of(kind, target) + f"#comment-{comment.id}")
     if form.parent_id.data:
         parent = _parent_or_none(kind, target, form.parent_id.data)
     return render_template("comments/page.html", view=comment_thread(kind, target, form),
                            parent=parent, focus_form=True), status
-
-
-def _url_of(kind: str, target) -> str:
-    """The target's page without its fragment (the new comment's anchor replaces it)."""
-    return targets.of(kind).url(target).split("#", 1)[0]
 
 
 def _parent_or_none(kind: str, target, parent_id: int) -> Comment | None:
@@ -177,7 +170,7 @@ def delete(comment_id: int):
         services.delete(comment, current_user)
         db.session.commit()
         flash(_("Your comment is deleted."), "success")
-        return redirect(_url_of(comment.link_kind, target) + "#comments")
+        return redirect(targets.page_of(comment.link_kind, target) + "#comments")
     return render_template("comments/delete.html", comment=comment, form=form,
                            title=targets.of(comment.link_kind).title(target),
                            back=targets.of(comment.link_kind).url(target))

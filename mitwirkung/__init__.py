@@ -82,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from .pages import bp as pages_bp
     from .projects import bp as projects_bp
     from .proposals import bp as proposals_bp
+    from .surveys import bp as surveys_bp
     from .votes import bp as votes_bp
 
     app.register_blueprint(projects_bp)
@@ -92,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(votes_bp)
     app.register_blueprint(proposals_bp)
+    app.register_blueprint(surveys_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(reasons_bp)
     app.register_blueprint(comments_bp)

@@ -14,6 +14,16 @@ from .documents.models import (  # noqa: F401
 )
 from .pages.models import AccessibilityFeedback, Page, SiteSettings  # noqa: F401
 from .projects.models import Document, Phase, Project  # noqa: F401
+from .surveys.models import (  # noqa: F401
+    Survey,
+    SurveyAnswer,
+    SurveyInbox,
+    SurveyOption,
+    SurveyParticipation,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyStatement,
+)
 from .votes.models import (  # noqa: F401
     Ballot,
     BallotAnswer,

@@ -1,0 +1,6 @@
+from flask import Blueprint
+
+bp = Blueprint("surveys", __name__)
+
+# One blueprint; each job's views register on it (as in votes/ and proposals/).
+from . import models, services  # noqa: E402,F401

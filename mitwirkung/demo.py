@@ -42,6 +42,7 @@ def load_demo() -> dict[str, str]:
     from .projects.demo import create_demo_projects
     from .projects.models import Project
     from .proposals.demo import create_demo_boards
+    from .surveys.demo import create_demo_surveys
     from .votes.demo import create_demo_vote
 
     passwords: dict[str, str] = {}
@@ -64,6 +65,7 @@ def load_demo() -> dict[str, str]:
     # Comments first: they are added only while there are none, and the texts bring theirs.
     create_demo_comments(users)
     create_demo_texts(users)
+    create_demo_surveys(users)
     return passwords
 
 

@@ -125,9 +125,11 @@ def has_answered(survey: Survey, user, browser_key: str | None = None) -> bool:
 
 def responses_exist(survey: Survey) -> bool:
     """Once anyone has answered, questions and options are locked (typo fixes only): a
-    participation exists from the first response on, also while it waits to be mixed."""
+    participation exists from the first response on, also while it waits to be mixed
+    (responses without one are the demo's)."""
     return bool(db.session.scalar(select(
-        exists().where(SurveyParticipation.survey_id == survey.id))))
+        exists().where(SurveyParticipation.survey_id == survey.id)
+        | exists().where(SurveyResponse.survey_id == survey.id))))
 
 
 def surveys_of_project(project, viewer) -> list[Survey]:

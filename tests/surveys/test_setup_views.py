@@ -175,6 +175,15 @@ def test_each_kind_is_stored_with_its_settings(app, as_):
     assert (matrix.scale_min, matrix.scale_max) == (1, 5)
 
 
+def test_a_star_marks_a_correct_answer_only_in_a_quiz(app, as_):
+    factories.survey(slug="umfrage", status="draft")
+    response = as_("staff").post("/manage/surveys/umfrage/questions/new?kind=single",
+                                 data={"title": "Note?", "page": "1", "options": "*1\n2"})
+    assert response.status_code == 302
+    assert [(o.label, o.is_correct) for o in _survey("umfrage").questions[0].options] == [
+        ("*1", False), ("2", False)]
+
+
 @pytest.mark.parametrize("kind, fields, field, message", [
     ("single", {"options": "Nur eine"}, "options", "at least two options"),
     ("single", {"options": "A\na"}, "options", "differ"),

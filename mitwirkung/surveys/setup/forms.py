@@ -252,6 +252,7 @@ def question_form(kind: QuestionKind, *, quiz: bool, locked: bool, condition_cho
             validators=[Optional()])
     form_class = type("QuestionForm", (QuestionFormBase,), attrs)
     form = form_class(**kwargs)
+    form.quiz = quiz
     if "options" in form and quiz and not locked:
         form.options.description = _l("One per line, in the order shown. Start each correct "
                                       "answer with *, e.g. *Brüssel.")
@@ -317,7 +318,7 @@ def question_values(form, kind: QuestionKind) -> setup.QuestionData:
     """The form as question data (an unlocked question)."""
     options, correct = [], []
     for line in _lines(form.options.data) if "options" in form else []:
-        if line.startswith(CORRECT_MARK):
+        if form.quiz and line.startswith(CORRECT_MARK):
             line = line[len(CORRECT_MARK):].strip()
             correct.append(len(options))
         if line:

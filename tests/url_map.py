@@ -17,6 +17,7 @@ from . import factories
 from .documents import factories as text_factories
 from .projects import factories as project_factories
 from .proposals import factories as board_factories
+from .surveys import factories as survey_factories
 from .votes.factories import make_vote
 
 # <converter(args):name> or <name>
@@ -33,6 +34,10 @@ class World:
     vote_slug: str
     project_slug: str
     board_slug: str = ""
+    survey_slug: str = ""
+    # Path arguments of the survey routes (/surveys/..., /manage/surveys/...) that differ
+    # from the others' (a question id is a survey question's).
+    survey_values: dict[str, tuple[str, ...]] | None = None
 
 
 def build_world(staff) -> World:
@@ -75,6 +80,15 @@ def build_world(staff) -> World:
     text_factories.comment(section, text="Zu selten.")
     text_factories.version(text, text_factories.GUIDELINES.replace("zweimal", "viermal"),
                            actor=staff)
+    survey = survey_factories.survey(project, slug="welt-umfrage", title="Welt-Umfrage",
+                                     status="draft")
+    who = survey_factories.question(survey, "single", "Wer sind Sie?",
+                                    options=("Einwohner", "Gewerbe"), page=1)
+    survey_factories.question(survey, "number", "Wie viele Stunden?", page=2, unit="Stunden",
+                              condition_question_id=who.id,
+                              condition_option_id=who.options[1].id)
+    survey_factories.question(survey, "matrix", "Wie finden Sie ...", page=2,
+                              statements=("Sauberkeit", "Sicherheit"))
     question = vote.questions[0]
     values = {
         "project_id": project.id, "phase_id": project.phases[0].id, "document_id": document.id,
@@ -87,8 +101,11 @@ def build_world(staff) -> World:
         "text_slug": text.slug, "text_id": text.id, "section_id": section.id,
         "reason_id": reason.id,
     }
+    survey_values = {"question_id": (str(survey.questions[-1].id),),
+                     "option_id": (str(who.options[0].id),)}
     return World({k: tuple(map(str, v if isinstance(v, tuple) else (v,)))
-                  for k, v in values.items()}, vote.slug, project.slug, board.slug)
+                  for k, v in values.items()}, vote.slug, project.slug, board.slug,
+                 survey.slug, survey_values)
 
 
 def slug_for(rule: str, world: World) -> str:
@@ -98,6 +115,8 @@ def slug_for(rule: str, world: World) -> str:
         return world.project_slug
     if "/boards/" in rule:
         return world.board_slug
+    if "/surveys/" in rule:
+        return world.survey_slug
     return world.vote_slug
 
 
@@ -113,6 +132,8 @@ def concrete_rules(app, world: World, replace=None):
                 choices.append((chosen,))
             elif name == "slug":
                 choices.append((slug_for(rule.rule, world),))
+            elif "/surveys/" in rule.rule and name in (world.survey_values or {}):
+                choices.append(world.survey_values[name])
             else:
                 choices.append(world.values[name])
         for combination in itertools.product(*choices):

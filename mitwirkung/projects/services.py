@@ -133,12 +133,14 @@ def all_projects() -> list[Project]:
 
 
 def project_with_parts(project_id: int) -> Project | None:
-    """One project with its phases and documents loaded, for the edit page."""
+    """One project with its phases and documents loaded, for the edit page: the phases
+    (a few) joined to the project's row, so the page keeps its queries for the sections
+    that features add (core/project_sections.py)."""
     return db.session.scalars(
         select(Project)
         .where(Project.id == project_id)
-        .options(selectinload(Project.phases), selectinload(Project.documents))
-    ).one_or_none()
+        .options(joinedload(Project.phases), selectinload(Project.documents))
+    ).unique().one_or_none()
 
 
 # Projects ------------------------------------------------------------------------------

@@ -1,6 +1,15 @@
 from flask import Blueprint
 
+from ..core import project_sections
+
 bp = Blueprint("surveys", __name__)
 
 # One blueprint; each job's views register on it (as in votes/ and proposals/).
-from . import models, services  # noqa: E402,F401
+from . import audit_sentences, models, services  # noqa: E402,F401
+from . import sections as survey_sections  # noqa: E402
+from .setup import views as setup_views  # noqa: E402,F401
+
+bp.record_once(lambda state: project_sections.register(state.app, "public",
+                                                     survey_sections.public_section))
+bp.record_once(lambda state: project_sections.register(state.app, "staff",
+                                                     survey_sections.staff_section))

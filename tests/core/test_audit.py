@@ -37,6 +37,7 @@ SAMPLE_LABELS = {
     "text_documents": {"title": "Leitlinien", "project": "Bürgerbeteiligung"},
     "reject_reasons": "Werbung oder Spam",
     "comments": "Mehr Schatten am Stiftsplatz",
+    "surveys": "Verpackungssteuer",
 }
 SAMPLE_DETAILS = {
     "old": "citizen", "new": "moderator", "reason": "doppelt erfasst", "cards": 120,
@@ -49,7 +50,8 @@ SHOWN_AS = {"users": "erika.m", "projects": "„Pfalztheater“", "votes": "„L
             "paper_batches": "Wochenmarkt 12.09.", "pages": "„Impressum“",
             "site_settings": "„Kaiserslautern“", "boards": "„Stadt.Raum.Wir.“",
             "ideas": "„Lesenacht“", "text_documents": "„Leitlinien“",
-            "reject_reasons": "„Werbung oder Spam“", "comments": "„Mehr Schatten am Stiftsplatz“"}
+            "reject_reasons": "„Werbung oder Spam“", "comments": "„Mehr Schatten am Stiftsplatz“",
+            "surveys": "„Verpackungssteuer“"}
 # Modules of core that record the actions the moderated kinds name (ModeratedKind).
 KIND_RECORDERS = {"moderation.py", "flags.py", "hiding.py"}
 KIND_ACTIONS = ("approve_action", "reject_action", "hide_action", "keep_action")
@@ -165,9 +167,9 @@ def test_sentences_say_what_happened_in_german_and_english(app):
 
 
 def test_an_unknown_action_reads_as_a_generic_sentence(app_ctx):
-    entry = AuditEntry(action="survey.close", target_type="surveys", target_id=7, details={})
+    entry = AuditEntry(action="poll.close", target_type="polls", target_id=7, details={})
     [line] = audit.describe([entry])
-    assert line.sentence == "Aktion „survey.close“ bei surveys Nr. 7"
+    assert line.sentence == "Aktion „poll.close“ bei polls Nr. 7"
     known = AuditEntry(action="vote.teleport", target_type="votes", target_id=7,
                        target_label="Lesegarten", details={})
     assert audit.describe([known])[0].sentence == (

@@ -1,0 +1,1 @@
+"""Setting up a survey (staff): its settings, its questions in pages, publishing."""

@@ -244,7 +244,8 @@ def question_form(kind: QuestionKind, *, quiz: bool, locked: bool, condition_cho
         attrs["condition"] = SelectField(
             _l("Show only when an earlier answer includes"),
             validators=[Optional()],
-            description=_l("Empty: always shown. Only answers of earlier pages can decide."))
+            description=_l("Empty: always shown. Only answers to earlier questions can "
+                           "decide."))
         attrs["condition_negated"] = RadioField(
             _l("The question is shown when that option"),
             choices=[SelectChoice("", _l("is chosen")),

@@ -9,9 +9,10 @@ stays open for typo fixes (titles, help texts, option and statement labels, the 
 a scale's ends, the unit), and each fix is audited with what it was and what it became.
 Who may answer (audience), whether responses are anonymous, and the quiz setting lock too.
 
-A condition points to an option of a choice question on an earlier page: the answering
-pages decide on the server, page by page, whether a question is asked, so without
-JavaScript the answer it depends on must have been sent already.
+A condition points to an option of an earlier choice question, on an earlier page or
+earlier on the same page: the answering pages decide on the server whether a question is
+asked, and without JavaScript they put a question that depends on an answer of its own
+page on a step of its own, after that answer has been sent (surveys/answering).
 """
 
 from __future__ import annotations
@@ -148,7 +149,7 @@ class QuestionError(SetupError):
 
 
 class ConditionBroken(SetupError):
-    """A change would leave a condition pointing to a later page or a missing option."""
+    """A change would leave a condition pointing to a later question or a missing option."""
 
     def __init__(self, message, field_name: str | None = None):
         super().__init__(message)
@@ -355,11 +356,11 @@ def question_data(question: SurveyQuestion) -> QuestionData:
 
 def condition_sources(survey: Survey, before_page: int | None = None
                       ) -> list[SurveyQuestion]:
-    """Questions a condition may point to: choice questions with options, on a page before
+    """Questions a condition may point to: choice questions with options, on a page up to
     `before_page` (None: any page; the form offers them all and the server checks)."""
     return [question for question in survey.questions
             if question.kind_enum.has_options and question.options
-            and (before_page is None or question.page < before_page)]
+            and (before_page is None or question.page <= before_page)]
 
 
 def last_page(survey: Survey) -> int:
@@ -745,11 +746,12 @@ def _check_condition(survey: Survey, question: SurveyQuestion | None,
                                  "this survey."), "condition")
     if question is not None and source.id == question.id:
         raise ConditionBroken(_l("A question cannot depend on its own answer."), "condition")
-    if source.page >= data.page:
+    stays_put = question is not None and question.page == data.page
+    if source.page > data.page or (stays_put and source.page == data.page
+                                   and source.position > question.position):
         raise ConditionBroken(_l(
-            "“%(title)s” is on page %(page)d: a question can depend only on a question of "
-            "an earlier page, whose answer has been sent before.", title=source.title,
-            page=source.page), "condition")
+            "“%(title)s” comes after this question: a question can depend only on the "
+            "answer to an earlier one.", title=source.title), "condition")
 
 
 def _set_condition(survey: Survey, question: SurveyQuestion, data: QuestionData) -> None:
@@ -771,15 +773,16 @@ def _dependants(survey: Survey, option_ids: set[int]) -> list[SurveyQuestion]:
 
 
 def _check_conditions(survey: Survey) -> None:
-    """Every condition still points to a question on an earlier page."""
-    by_id = {question.id: question for question in survey.questions}
-    for question in survey.questions:
-        source = by_id.get(question.condition_question_id)
-        if source is not None and source.page >= question.page:
+    """Every condition still points to an earlier question (the survey's questions are in
+    their new order)."""
+    place = {question.id: index for index, question in enumerate(survey.questions)}
+    for index, question in enumerate(survey.questions):
+        source = place.get(question.condition_question_id)
+        if source is not None and source >= index:
             raise ConditionBroken(_l(
-                "Question “%(title)s” is shown depending on “%(source)s”, so it must stay on "
-                "a later page than that one. Change its condition first.",
-                title=question.title, source=source.title), "page")
+                "Question “%(title)s” is shown depending on “%(source)s”, so it must stay "
+                "after that one. Change its condition first.", title=question.title,
+                source=survey.questions[source].title), "page")
 
 
 def _checked_page(survey: Survey, page: int, moving: SurveyQuestion | None = None) -> int:

@@ -4,3 +4,5 @@ bp = Blueprint("surveys", __name__)
 
 # One blueprint; each job's views register on it (as in votes/ and proposals/).
 from . import models, services  # noqa: E402,F401
+from .results import exports as results_exports  # noqa: E402,F401
+from .results import views as results_views  # noqa: E402,F401

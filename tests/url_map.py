@@ -33,6 +33,7 @@ class World:
     vote_slug: str
     project_slug: str
     board_slug: str = ""
+    survey_slug: str = ""
 
 
 def build_world(staff) -> World:
@@ -76,9 +77,11 @@ def build_world(staff) -> World:
     text_factories.version(text, text_factories.GUIDELINES.replace("zweimal", "viermal"),
                            actor=staff)
     question = vote.questions[0]
+    survey, survey_text = _survey_world(project)
     values = {
         "project_id": project.id, "phase_id": project.phases[0].id, "document_id": document.id,
-        "question_id": question.id, "option_id": question.options[0].id,
+        # The vote's question, and the survey's free text question (its texts page).
+        "question_id": (question.id, survey_text.id), "option_id": question.options[0].id,
         "batch_id": (open_batch.id, checking.id, sheet.id), "ballot_id": card.id,
         "card_id": check_card.id, "user_id": factories.user().id, "token": "x",
         "name": project.image, "filename": "css/site.css", "idea_id": idea.id,
@@ -88,7 +91,31 @@ def build_world(staff) -> World:
         "reason_id": reason.id,
     }
     return World({k: tuple(map(str, v if isinstance(v, tuple) else (v,)))
-                  for k, v in values.items()}, vote.slug, project.slug, board.slug)
+                  for k, v in values.items()}, vote.slug, project.slug, board.slug,
+                 survey.slug)
+
+
+def _survey_world(project):
+    """A closed survey with public results, a choice and a free text question, and six
+    responses (enough for a breakdown that shows its groups)."""
+    from datetime import timedelta
+
+    from mitwirkung.core.time import utcnow
+    from mitwirkung.surveys.models import Audience, QuestionKind
+
+    from .surveys import factories as survey_factories
+
+    survey = survey_factories.survey(
+        project, slug="welt-umfrage", audience=Audience.PUBLIC, results_public=True,
+        opens_at=utcnow() - timedelta(days=3), closes_at=utcnow() - timedelta(days=1))
+    who = survey_factories.question(survey, QuestionKind.SINGLE, title="Sie antworten als",
+                                    options=("Einwohner", "Gewerbe"))
+    text = survey_factories.question(survey, QuestionKind.TEXT, title="Anmerkungen")
+    survey_factories.responses(survey, *[{who: {"option": who.options[i % 2].id},
+                                          text: {"text": f"Welt-Text {i}"}}
+                                         for i in range(6)],
+                               user_ids=[factories.user().id for _ in range(6)])
+    return survey, text
 
 
 def slug_for(rule: str, world: World) -> str:
@@ -98,6 +125,8 @@ def slug_for(rule: str, world: World) -> str:
         return world.project_slug
     if "/boards/" in rule:
         return world.board_slug
+    if "/surveys/" in rule:
+        return world.survey_slug
     return world.vote_slug
 
 

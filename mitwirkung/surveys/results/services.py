@@ -85,8 +85,9 @@ class Group:
     """A column of a breakdown: an option of the breakdown question, or no answer to it."""
 
     label: str
-    size: int | None  # None: hidden, too few responses
+    size: int  # the breakdown question's own count: on the page anyway
     option_id: int | None
+    hidden: bool = False  # too few responses (or the partner of such a group)
 
 
 @dataclass
@@ -99,7 +100,7 @@ class Results:
 
     @property
     def hidden_any(self) -> bool:
-        return any(group.size is None for group in self.groups) or any(
+        return any(group.hidden for group in self.groups) or any(
             cell.hidden for result in self.questions for line in result.lines
             for cell in line.cells)
 
@@ -236,13 +237,13 @@ def results(survey: Survey, by: SurveyQuestion | None = None) -> Results:
     sizes.append(total - sum(sizes))  # no answer: left empty or not asked
     hidden = statistics.hidden_groups(sizes)
     found.by = by
-    found.groups = [Group(option.label, None if i in hidden else sizes[i], option.id)
+    found.groups = [Group(option.label, sizes[i], option.id, i in hidden)
                     for i, option in enumerate(by.options)]
     # Those who left the breakdown question empty or were not asked it: a group of its
     # own, shown when there are any.
     no_answer = sizes[-1] > 0
     if no_answer:
-        found.groups.append(Group("", None if len(sizes) - 1 in hidden else sizes[-1], None))
+        found.groups.append(Group("", sizes[-1], None, len(sizes) - 1 in hidden))
     for result in questions:
         question = result.question
         if question is by:

@@ -55,8 +55,10 @@ def raw_responses(survey: Survey) -> Iterator[tuple[str, dict[int, list]]]:
              .order_by(SurveyAnswer.response_id, SurveyAnswer.seq)
              .execution_options(yield_per=CHUNK))
     current, rows = None, {}
+    # Core rows on the session's connection (no ORM row processing), fetched CHUNK at a
+    # time: a server-side cursor on PostgreSQL.
     for response_id, question_id, statement_id, option_id, number, text \
-            in db.session.execute(query):
+            in db.session.connection().execute(query):
         if response_id != current:
             if current is not None:
                 yield current, rows

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, literal, null, select, union_all
 from sqlalchemy.orm import aliased
 
 from ...core.paging import Page
@@ -115,19 +115,30 @@ def _counted_rows(survey: Survey, statement):
 
 def histogram(survey: Survey) -> dict[int, list[tuple]]:
     """question id -> its histogram rows (statement, option, number, count, texts): ONE
-    query over the counted answer rows, answered from the histogram index alone; the texts
-    of free text questions are counted apart (`_text_counts`), as the index cannot."""
+    statement over the counted answer rows. Its first part the histogram index answers on
+    its own; the texts of free text questions, which that index cannot see, are counted by
+    a second part of the same statement (UNION ALL), marked by `texts`."""
     if not survey.questions:
         return {}
-    query = _counted_rows(survey, select(
+    counts = _counted_rows(survey, select(
         SurveyAnswer.question_id, SurveyAnswer.statement_id, SurveyAnswer.option_id,
-        SurveyAnswer.number, func.count(),
+        SurveyAnswer.number, func.count().label("n"), literal(0).label("texts"),
     ).group_by(SurveyAnswer.question_id, SurveyAnswer.statement_id, SurveyAnswer.option_id,
                SurveyAnswer.number))
-    rows: dict[int, list[tuple]] = defaultdict(list)
-    for question_id, statement_id, option_id, number, count in db.session.execute(query):
-        rows[question_id].append([statement_id, option_id, number, count, 0])
-    texts = _text_counts(survey)
+    text_ids = [q.id for q in survey.questions if q.kind == QuestionKind.TEXT]
+    if text_ids:
+        counts = union_all(counts, select(
+            SurveyAnswer.question_id, null(), null(), null(), func.count(), literal(1),
+        ).where(SurveyAnswer.question_id.in_(text_ids), services.counted(survey),
+                SurveyAnswer.text.is_not(None)).group_by(SurveyAnswer.question_id))
+    rows: dict[int, list[list]] = defaultdict(list)
+    texts: dict[int, int] = {}
+    for question_id, statement_id, option_id, number, count, is_texts \
+            in db.session.execute(counts):
+        if is_texts:
+            texts[question_id] = count
+        else:
+            rows[question_id].append([statement_id, option_id, number, count, 0])
     other = {option.id for question in survey.questions for option in question.options
              if option.is_other}
     for question_id, found in rows.items():
@@ -137,18 +148,6 @@ def histogram(survey: Survey) -> dict[int, list[tuple]]:
             elif question_id in texts and row[1] is None and row[2] is None:
                 row[4] = texts[question_id]
     return {question_id: [tuple(row) for row in found] for question_id, found in rows.items()}
-
-
-def _text_counts(survey: Survey) -> dict[int, int]:
-    """Free text question id -> how many of its counted rows hold a text."""
-    ids = [question.id for question in survey.questions if question.kind == QuestionKind.TEXT]
-    if not ids:
-        return {}
-    return dict(db.session.execute(
-        select(SurveyAnswer.question_id, func.count())
-        .where(SurveyAnswer.question_id.in_(ids), services.counted(survey),
-               SurveyAnswer.text.is_not(None))
-        .group_by(SurveyAnswer.question_id)).all())
 
 
 def split_histogram(survey: Survey, by: SurveyQuestion) -> dict[int, dict[int, list[tuple]]]:

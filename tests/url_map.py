@@ -38,6 +38,9 @@ class World:
     # Path arguments of the survey routes (/surveys/..., /manage/surveys/...) that differ
     # from the others' (a question id is a survey question's).
     survey_values: dict[str, tuple[str, ...]] | None = None
+    # Results and exports are read on a closed survey with responses (the other is a draft).
+    answered_survey_slug: str = ""
+    answered_survey_values: dict[str, tuple[str, ...]] | None = None
 
 
 def build_world(staff) -> World:
@@ -90,6 +93,7 @@ def build_world(staff) -> World:
     survey_factories.question(survey, "matrix", "Wie finden Sie ...", page=2,
                               statements=("Sauberkeit", "Sicherheit"))
     question = vote.questions[0]
+    answered, answered_text = _survey_world(project)
     values = {
         "project_id": project.id, "phase_id": project.phases[0].id, "document_id": document.id,
         "question_id": question.id, "option_id": question.options[0].id,
@@ -105,7 +109,31 @@ def build_world(staff) -> World:
                      "option_id": (str(who.options[0].id),)}
     return World({k: tuple(map(str, v if isinstance(v, tuple) else (v,)))
                   for k, v in values.items()}, vote.slug, project.slug, board.slug,
-                 survey.slug, survey_values)
+                 survey.slug, survey_values, answered.slug,
+                 {"question_id": (str(answered_text.id),)})
+
+
+def _survey_world(project):
+    """A closed survey with public results, a choice and a free text question, and six
+    responses (enough for a breakdown that shows its groups)."""
+    from datetime import timedelta
+
+    from mitwirkung.core.time import utcnow
+    from mitwirkung.surveys.models import Audience, QuestionKind
+
+    from .surveys import factories as survey_factories
+
+    survey = survey_factories.survey(
+        project, slug="welt-ergebnisse", audience=Audience.PUBLIC, results_public=True,
+        opens_at=utcnow() - timedelta(days=3), closes_at=utcnow() - timedelta(days=1))
+    who = survey_factories.question(survey, QuestionKind.SINGLE, title="Sie antworten als",
+                                    options=("Einwohner", "Gewerbe"))
+    text = survey_factories.question(survey, QuestionKind.TEXT, title="Anmerkungen")
+    survey_factories.responses(survey, *[{who: {"option": who.options[i % 2].id},
+                                          text: {"text": f"Welt-Text {i}"}}
+                                         for i in range(6)],
+                               user_ids=[factories.user().id for _ in range(6)])
+    return survey, text
 
 
 def slug_for(rule: str, world: World) -> str:
@@ -116,8 +144,19 @@ def slug_for(rule: str, world: World) -> str:
     if "/boards/" in rule:
         return world.board_slug
     if "/surveys/" in rule:
-        return world.survey_slug
+        return world.answered_survey_slug if _reads_answers(rule) else world.survey_slug
     return world.vote_slug
+
+
+def _reads_answers(rule: str) -> bool:
+    """A survey route that reads responses: results and exports."""
+    return "/surveys/" in rule and ("/results" in rule or "/responses." in rule)
+
+
+def _survey_values(rule: str, world: World) -> dict[str, tuple[str, ...]]:
+    if "/surveys/" not in rule:
+        return {}
+    return (world.answered_survey_values if _reads_answers(rule) else world.survey_values) or {}
 
 
 def concrete_rules(app, world: World, replace=None):
@@ -132,8 +171,8 @@ def concrete_rules(app, world: World, replace=None):
                 choices.append((chosen,))
             elif name == "slug":
                 choices.append((slug_for(rule.rule, world),))
-            elif "/surveys/" in rule.rule and name in (world.survey_values or {}):
-                choices.append(world.survey_values[name])
+            elif name in _survey_values(rule.rule, world):
+                choices.append(_survey_values(rule.rule, world)[name])
             else:
                 choices.append(world.values[name])
         for combination in itertools.product(*choices):

@@ -7,6 +7,8 @@ bp = Blueprint("surveys", __name__)
 # One blueprint; each job's views register on it (as in votes/ and proposals/).
 from . import audit_sentences, models, services  # noqa: E402,F401
 from . import sections as survey_sections  # noqa: E402
+from .results import exports as results_exports  # noqa: E402,F401
+from .results import views as results_views  # noqa: E402,F401
 from .setup import views as setup_views  # noqa: E402,F401
 
 bp.record_once(lambda state: project_sections.register(state.app, "public",

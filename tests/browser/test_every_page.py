@@ -23,7 +23,7 @@ def page_paths(live_server) -> list[str]:
         staff = db.session.scalar(select(User).where(User.username == "staff"))
         world = build_world(staff)
         paths = [path for rule, method, path in concrete_rules(app, world)
-                 if method == "GET" and not path.endswith(".csv")
+                 if method == "GET" and not path.endswith((".csv", ".json"))
                  and not any(path.startswith(prefix) for prefix in NOT_PAGES)]
     return list(dict.fromkeys(paths))
 

@@ -1,0 +1,1 @@
+"""Results of a survey: statistics (pure), the queries, the page and the exports."""

@@ -391,7 +391,8 @@ _PARTICIPATE = SurveyParticipation.__table__.insert().from_select(
            bindparam("browser_key", type_=String), bindparam("answered_on", type_=Date))
     .where(Survey.id == bindparam("survey_id"), Survey.sealed_at.is_(None))
     # PostgreSQL: waits while a mix seals the survey, then sees it sealed (mixing.py).
-    .with_for_update(key_share=True))
+    .with_for_update(read=True, key_share=True)
+).returning(SurveyParticipation.id)
 
 _WAITING = select(func.count()).select_from(SurveyInbox).where(
     SurveyInbox.survey_id == bindparam("survey_id"))
@@ -433,12 +434,12 @@ def _participate(survey: Survey, user_id: int | None, browser: str | None, today
     try:
         written = db.session.execute(_PARTICIPATE, {
             "survey_id": survey.id, "user_id": user_id, "browser_key": browser,
-            "answered_on": today}).rowcount
+            "answered_on": today}).scalar()
     except IntegrityError as error:
         if is_unique_violation(error):
             raise AlreadyAnswered from error
         raise NotOpen from error  # the survey went away meanwhile
-    if written == 0:
+    if written is None:
         raise NotOpen  # sealed meanwhile
 
 

@@ -17,6 +17,7 @@ from . import factories
 from .documents import factories as text_factories
 from .projects import factories as project_factories
 from .proposals import factories as board_factories
+from .surveys import factories as survey_factories
 from .votes.factories import make_vote
 
 # <converter(args):name> or <name>
@@ -33,6 +34,7 @@ class World:
     vote_slug: str
     project_slug: str
     board_slug: str = ""
+    survey_slug: str = ""
 
 
 def build_world(staff) -> World:
@@ -75,6 +77,7 @@ def build_world(staff) -> World:
     text_factories.comment(section, text="Zu selten.")
     text_factories.version(text, text_factories.GUIDELINES.replace("zweimal", "viermal"),
                            actor=staff)
+    survey = _survey(project)
     question = vote.questions[0]
     values = {
         "project_id": project.id, "phase_id": project.phases[0].id, "document_id": document.id,
@@ -88,7 +91,32 @@ def build_world(staff) -> World:
         "reason_id": reason.id,
     }
     return World({k: tuple(map(str, v if isinstance(v, tuple) else (v,)))
-                  for k, v in values.items()}, vote.slug, project.slug, board.slug)
+                  for k, v in values.items()}, vote.slug, project.slug, board.slug,
+                 survey.slug)
+
+
+def _survey(project):
+    """An open public survey on two pages, with a condition on the first and a question
+    of every kind."""
+    from mitwirkung.surveys.models import Audience, QuestionKind
+
+    survey = survey_factories.survey(project, slug="welt-umfrage", title="Welt-Umfrage",
+                                     audience=Audience.PUBLIC, intro="Eine **Umfrage**.")
+    way = survey_factories.question(survey, QuestionKind.SINGLE, "Wie kommen Sie?",
+                                    options=("Rad", ("Sonstiges", {"is_other": True})),
+                                    required=True)
+    survey_factories.question(survey, QuestionKind.TEXT, "Warum das Rad?",
+                              condition_question_id=way.id,
+                              condition_option_id=way.options[0].id)
+    survey_factories.question(survey, QuestionKind.NUMBER, "Stunden?", page=2, unit="Stunden")
+    survey_factories.question(survey, QuestionKind.SCALE, "Zufrieden?", page=2,
+                              scale_min_label="gar nicht", scale_max_label="sehr")
+    survey_factories.question(survey, QuestionKind.MATRIX, "Wie wichtig?", page=2,
+                              statements=("Preis", "Zeit"))
+    survey_factories.question(survey, QuestionKind.MULTIPLE, "Was noch?", page=2,
+                              options=("A", "B"))
+    survey_factories.question(survey, QuestionKind.YES_NO, "Gut?", page=2)
+    return survey
 
 
 def slug_for(rule: str, world: World) -> str:
@@ -98,6 +126,8 @@ def slug_for(rule: str, world: World) -> str:
         return world.project_slug
     if "/boards/" in rule:
         return world.board_slug
+    if "/surveys/" in rule:
+        return world.survey_slug
     return world.vote_slug
 
 

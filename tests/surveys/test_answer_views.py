@@ -242,7 +242,14 @@ def test_a_visitor_answers_a_public_survey_once_per_browser(as_, client):
     assert counts(survey)[0] == 2
 
 
-def test_visitors_sending_many_responses_from_one_address_are_slowed(client, app):
+def test_visitors_sending_many_responses_from_one_address_are_slowed(client, app,
+                                                                     monkeypatch):
+    from limits import parse
+
+    from mitwirkung.surveys.answering import views
+
+    # Fixed windows: a day's, so that no minute's turn during the test resets the count.
+    monkeypatch.setattr(views, "SEND_LIMITS", (parse("10 per day"),))
     survey = factories.survey(slug="flut", audience=Audience.PUBLIC)
     question = factories.question(survey, QuestionKind.TEXT, "Was?")
     statuses = []

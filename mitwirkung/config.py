@@ -48,13 +48,16 @@ def load_config(instance_path: str) -> dict:
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "CONFIRM_MAX_AGE": 48 * 3600,
         "RESET_MAX_AGE": 2 * 3600,
-        # k: online ballots are mixed and counted in groups of at least this many
-        # (docs/secrecy.md); 1 counts each ballot at once and keeps no secret from the database.
         # Moderators are e-mailed about an item that has waited this long for a decision
         # (`mitwirkung moderation remind`, from cron).
         "MODERATION_REMIND_AFTER_HOURS": max(
             1, int(os.environ.get("MODERATION_REMIND_AFTER_HOURS", "24"))),
+        # k: online ballots are mixed and counted in groups of at least this many
+        # (docs/secrecy.md); 1 counts each ballot at once and keeps no secret from the database.
         "BALLOT_MIX_SIZE": max(1, int(os.environ.get("BALLOT_MIX_SIZE", "10"))),
+        # The same for the responses of anonymous surveys; unset (None): BALLOT_MIX_SIZE.
+        "SURVEY_MIX_SIZE": (max(1, int(os.environ["SURVEY_MIX_SIZE"]))
+                            if os.environ.get("SURVEY_MIX_SIZE") else None),
         # Maps (core/maps.py checks these at start-up). Without a tile URL there is no map and
         # no request to another host; with one, the CSP allows images from its origin only.
         "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", "").strip(),  # https://.../{z}/{x}/{y}.png

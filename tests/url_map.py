@@ -38,7 +38,8 @@ class World:
     # Path arguments of the survey routes (/surveys/..., /manage/surveys/...) that differ
     # from the others' (a question id is a survey question's).
     survey_values: dict[str, tuple[str, ...]] | None = None
-    # Results and exports are read on a closed survey with responses (the other is a draft).
+    # Results and exports are read on a closed survey with responses (the other is open
+    # and nobody has answered it, so the builder may still change it).
     answered_survey_slug: str = ""
     answered_survey_values: dict[str, tuple[str, ...]] | None = None
 
@@ -83,15 +84,7 @@ def build_world(staff) -> World:
     text_factories.comment(section, text="Zu selten.")
     text_factories.version(text, text_factories.GUIDELINES.replace("zweimal", "viermal"),
                            actor=staff)
-    survey = survey_factories.survey(project, slug="welt-umfrage", title="Welt-Umfrage",
-                                     status="draft")
-    who = survey_factories.question(survey, "single", "Wer sind Sie?",
-                                    options=("Einwohner", "Gewerbe"), page=1)
-    survey_factories.question(survey, "number", "Wie viele Stunden?", page=2, unit="Stunden",
-                              condition_question_id=who.id,
-                              condition_option_id=who.options[1].id)
-    survey_factories.question(survey, "matrix", "Wie finden Sie ...", page=2,
-                              statements=("Sauberkeit", "Sicherheit"))
+    survey = _survey(project)
     question = vote.questions[0]
     answered, answered_text = _survey_world(project)
     values = {
@@ -106,7 +99,7 @@ def build_world(staff) -> World:
         "reason_id": reason.id,
     }
     survey_values = {"question_id": (str(survey.questions[-1].id),),
-                     "option_id": (str(who.options[0].id),)}
+                     "option_id": (str(survey.questions[0].options[0].id),)}
     return World({k: tuple(map(str, v if isinstance(v, tuple) else (v,)))
                   for k, v in values.items()}, vote.slug, project.slug, board.slug,
                  survey.slug, survey_values, answered.slug,
@@ -121,8 +114,6 @@ def _survey_world(project):
     from mitwirkung.core.time import utcnow
     from mitwirkung.surveys.models import Audience, QuestionKind
 
-    from .surveys import factories as survey_factories
-
     survey = survey_factories.survey(
         project, slug="welt-ergebnisse", audience=Audience.PUBLIC, results_public=True,
         opens_at=utcnow() - timedelta(days=3), closes_at=utcnow() - timedelta(days=1))
@@ -134,6 +125,30 @@ def _survey_world(project):
                                          for i in range(6)],
                                user_ids=[factories.user().id for _ in range(6)])
     return survey, text
+
+
+def _survey(project):
+    """An open public survey on two pages, with a condition on the first and a question
+    of every kind."""
+    from mitwirkung.surveys.models import Audience, QuestionKind
+
+    survey = survey_factories.survey(project, slug="welt-umfrage", title="Welt-Umfrage",
+                                     audience=Audience.PUBLIC, intro="Eine **Umfrage**.")
+    way = survey_factories.question(survey, QuestionKind.SINGLE, "Wie kommen Sie?",
+                                    options=("Rad", ("Sonstiges", {"is_other": True})),
+                                    required=True)
+    survey_factories.question(survey, QuestionKind.TEXT, "Warum das Rad?",
+                              condition_question_id=way.id,
+                              condition_option_id=way.options[0].id)
+    survey_factories.question(survey, QuestionKind.NUMBER, "Stunden?", page=2, unit="Stunden")
+    survey_factories.question(survey, QuestionKind.SCALE, "Zufrieden?", page=2,
+                              scale_min_label="gar nicht", scale_max_label="sehr")
+    survey_factories.question(survey, QuestionKind.MATRIX, "Wie wichtig?", page=2,
+                              statements=("Preis", "Zeit"))
+    survey_factories.question(survey, QuestionKind.MULTIPLE, "Was noch?", page=2,
+                              options=("A", "B"))
+    survey_factories.question(survey, QuestionKind.YES_NO, "Gut?", page=2)
+    return survey
 
 
 def slug_for(rule: str, world: World) -> str:

@@ -53,6 +53,8 @@ def read(question: SurveyQuestion, form: Mapping) -> Value:
     """The answer the form gives to `question`, checked; AnswerError if it does not fit."""
     kind = question.kind_enum
     name = field_name(question)
+    if kind != QuestionKind.MULTIPLE and _sent_twice(question, form):
+        raise AnswerError(_("Please give one answer only."))
     if kind in (QuestionKind.SINGLE, QuestionKind.YES_NO):
         raw = (form.get(name) or "").strip()
         value: Value = {"option": _int(raw)} if raw else {}
@@ -87,6 +89,15 @@ def read(question: SurveyQuestion, form: Mapping) -> Value:
     if other and kind.has_options:
         value["other"] = other
     return check(question, value)
+
+
+def _sent_twice(question: SurveyQuestion, form: Mapping) -> bool:
+    """Whether a field that takes one value came with several (a form made by hand)."""
+    if not hasattr(form, "getlist"):
+        return False
+    names = [field_name(question), field_name(question, "other")] + [
+        field_name(question, f"s{statement.id}") for statement in question.statements]
+    return any(len(form.getlist(name)) > 1 for name in names)
 
 
 def _getlist(form: Mapping, name: str) -> list[str]:

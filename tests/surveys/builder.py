@@ -1,50 +1,17 @@
-"""What the builder's tests share (imported by them, not a conftest, so the answering and
-results tests keep their own): people with clients in English, a draft survey of two
-pages with a condition, and a survey that somebody has answered (locked)."""
+"""What the builder's tests share besides conftest's people and clients: a draft survey of
+two pages with a condition, and a survey that somebody has answered (locked)."""
 
 from datetime import date
-
-import pytest
 
 from mitwirkung.extensions import db
 from mitwirkung.surveys.models import QuestionKind, SurveyParticipation
 
 from .. import factories as user_factories
-from ..conftest import signed_in_client
 from ..projects import factories as project_factories
 from . import factories
+from .conftest import html  # noqa: F401  (the builder's tests take it from here)
 
 ROLES = ("visitor", "citizen", "moderator", "staff", "admin")
-
-
-def in_english(client):
-    with client.session_transaction() as session:
-        session["lang"] = "en"
-    return client
-
-
-@pytest.fixture
-def people(app):
-    users = {role: user_factories.user(role=role)
-             for role in ("citizen", "moderator", "staff", "admin")}
-    db.session.commit()
-    return users
-
-
-@pytest.fixture
-def as_(app, people):
-    """as_(role) -> a client signed in with that role, in English; "visitor" for nobody."""
-
-    def client(role):
-        if role == "visitor":
-            return in_english(app.test_client())
-        return in_english(signed_in_client(app, people[role]))
-
-    return client
-
-
-def html(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def draft_survey(project=None, **fields):

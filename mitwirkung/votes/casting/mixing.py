@@ -19,16 +19,13 @@ the next mix. With k = 1 every ballot is mixed and counted at once, alone.
 
 from __future__ import annotations
 
-import logging
-import secrets
-import uuid
 from collections import defaultdict
 
 from flask import current_app
 from sqlalchemy import bindparam, delete, func, select, text
-from sqlalchemy.exc import SQLAlchemyError
 
 from ...core.database import own_transaction
+from ...core.mixing import is_due, mix_apart, shuffled_with_new_ids, vacuum
 from ...core.time import utcnow
 from ...extensions import db
 from ..models import (
@@ -43,8 +40,6 @@ from ..models import (
 )
 from ..services import phase
 
-logger = logging.getLogger(__name__)
-
 # (question id, option id or None for blank) per question of one ballot
 Choices = list[list[int | None]]
 
@@ -54,29 +49,16 @@ def mix_size() -> int:
     return current_app.config["BALLOT_MIX_SIZE"]
 
 
-def is_due(waiting: int, k: int) -> bool:
-    """Whether the cast that saw `waiting` ballots in the inbox (itself included) starts a
-    mix: the one that makes k, 2k, 3k ... and, once 2k wait, every one. Concurrent casts
-    see about the same count, so this keeps all but one of them from trying a mix that
-    another process is running already (each try costs a transaction)."""
-    return waiting >= k and (waiting % k == 0 or waiting >= 2 * k)
-
-
 def mix_if_due(vote_id: int, waiting: int) -> None:
     """After a cast: mix the vote's inbox if `waiting` says so. A mix that fails is logged,
     not raised: the voter's ballot is safe in the inbox and the next mix takes it."""
     if not is_due(waiting, mix_size()):
         return
-    try:
-        with own_transaction():
-            mixed = _mix(vote_id, final=False)
-    except SQLAlchemyError:
-        logger.exception("mixing the inbox of vote %s failed; its ballots wait", vote_id)
-        return
-    if mixed:
-        # Skip it if another VACUUM of the inbox runs (it clears most of ours too, and the
-        # next mix the rest); never wait for the lock that shrinking the file needs.
-        _vacuum("(SKIP_LOCKED, TRUNCATE false) ballot_inbox")
+    # The VACUUM skips the inbox if another VACUUM of it runs (that clears most of ours
+    # too, and the next mix the rest); it never waits for the lock that shrinking the
+    # file needs.
+    mix_apart(lambda: _mix(vote_id, final=False), "(SKIP_LOCKED, TRUNCATE false) ballot_inbox",
+              f"vote {vote_id}", "ballots")
 
 
 def seal_if_closed(vote: Vote) -> bool:
@@ -88,8 +70,8 @@ def seal_if_closed(vote: Vote) -> bool:
         mixed_again = _mix(vote.id, final=True)
     db.session.refresh(vote)
     # Without shrinking the files: that waits up to 5 s for a lock every cast takes.
-    _vacuum("(TRUNCATE false) ballot_inbox, ballots, ballot_answers" if mixed_again
-            else "(TRUNCATE false) ballot_inbox")
+    vacuum("(TRUNCATE false) ballot_inbox, ballots, ballot_answers" if mixed_again
+           else "(TRUNCATE false) ballot_inbox")
     return True
 
 
@@ -167,14 +149,17 @@ def _take_group(vote_id: int, mix: int) -> list[Choices]:
     return list(ballots.values())
 
 
+def _unzip(pairs: list[tuple[str, Choices]]) -> tuple[list[str], list[Choices]]:
+    return [ballot_id for ballot_id, _ballot in pairs], [ballot for _id, ballot in pairs]
+
+
 def _kind(option_id: int | None) -> str:
     return str(AnswerKind.OPTION if option_id else AnswerKind.BLANK)
 
 
 def _insert(vote_id: int, ballots: list[Choices], mix: int) -> None:
     """Write the ballots in random order under new random ids, as mix number `mix`."""
-    secrets.SystemRandom().shuffle(ballots)
-    ids = [uuid.uuid4().hex for _ballot in ballots]
+    ids, ballots = _unzip(shuffled_with_new_ids(ballots))
     if db.session.get_bind().dialect.name == "postgresql":
         _insert_as_arrays(vote_id, ids, ballots, mix)
         return
@@ -240,16 +225,3 @@ def _finish(vote_id: int, mixes: int, counted: int, upto: int, **values) -> None
     db.session.execute(votes.update().where(votes.c.id == vote_id).values(
         mixes=mixes, mixes_counted=max(upto, counted), **values))
 
-
-def _vacuum(tables: str) -> None:
-    """PostgreSQL keeps deleted rows in its pages, readable, until VACUUM clears them; it
-    cannot run inside a transaction, so it gets a connection of its own. It clears what no
-    transaction still running can see; what it leaves, the next mix's VACUUM clears."""
-    engine = db.engine
-    if engine.dialect.name != "postgresql":
-        return
-    try:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql(f"VACUUM {tables}")
-    except SQLAlchemyError:
-        logger.exception("VACUUM %s failed; the next mix tries again", tables)

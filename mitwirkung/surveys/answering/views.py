@@ -1,0 +1,180 @@
+"""A survey's page, its answering pages and the thank-you page."""
+
+import secrets
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from limits import parse
+
+from ...extensions import db, limiter
+from .. import answers as rules
+from .. import bp, services
+from . import mixing
+from . import services as answering
+
+# Every page sent counts per address; a stored response from a visitor without an account
+# also against SEND_LIMITS per address (an account answers once: the unique constraint
+# decides). Generous, since many residents may share an address (a library, a school).
+ADDRESS_LIMIT = "60 per minute;600 per hour"
+SEND_LIMITS = (parse("10 per minute"), parse("100 per hour"))
+
+# A random value per browser: its hash, with the survey, is a visitor's participation.
+BROWSER_COOKIE = "mw_survey_browser"
+BROWSER_COOKIE_AGE = 365 * 24 * 3600
+
+
+def _survey_or_404(slug: str):
+    survey = services.get_survey(slug)
+    if survey is None or not services.may_see(survey, current_user):
+        abort(404)
+    return survey
+
+
+def _browser_key(survey):
+    if current_user.is_authenticated:
+        return None
+    return answering.browser_key(survey, request.cookies.get(BROWSER_COOKIE))
+
+
+def _js() -> bool:
+    """Whether the page is shown whole, its conditions decided live by the script (which
+    asks for it); without it, a page is split into steps."""
+    return (request.values.get("js") or "") == "1"
+
+
+@bp.route("/surveys/<slug>")
+def show(slug: str):
+    survey = _survey_or_404(slug)
+    standing = answering.standing(survey, current_user, _browser_key(survey))
+    return render_template(
+        "surveys/show.html", survey=survey, standing=standing,
+        pages=answering.page_count(survey), mix_size=mixing.mix_size(),
+        results_visible=services.results_visible(survey, current_user))
+
+
+def _page(survey, page: answering.Page, status: int = 200):
+    all_steps = answering.steps(survey, split=not page.js)
+    step = page.step
+    shown = answering.shown(step, page.answers)
+    return render_template(
+        "surveys/answer.html", survey=survey, step=step, shown=shown,
+        token=answering.seal(survey, page.answers, step, page.js), values=page.values,
+        errors=page.errors, js=page.js, pages=answering.page_count(survey),
+        first=answering.previous_step(all_steps, step.index, page.answers) is None,
+        last=not answering.possibly_later(all_steps, step, page.answers),
+        hidden={question.id for question in shown
+                if answering.live_conditioned(step, question)
+                and not rules.condition_holds(question, page.answers)},
+        live=lambda question: answering.live_conditioned(step, question),
+        field_name=rules.field_name, bounds=rules.bounds,
+        format_number=rules.format_number), status
+
+
+@bp.route("/surveys/<slug>/answer", methods=["GET", "POST"])
+@limiter.limit(ADDRESS_LIMIT, methods=["POST"])
+def answer(slug: str):
+    """GET: the first page (prefilled when a response may be changed). POST: a page sent;
+    the next page, the same with its errors, or, after the last, the response stored."""
+    survey = _survey_or_404(slug)
+    standing = answering.standing(survey, current_user, _browser_key(survey))
+    if standing.obstacle is not None:
+        flash(str(standing.obstacle()), "error")
+        return redirect(url_for("surveys.show", slug=slug))
+    if not survey.questions:
+        abort(404)
+    if request.method == "GET":
+        return _page(survey, answering.start(survey, current_user, _js()))
+    try:
+        turned = answering.turn(survey, request.form, _js())
+    except answering.StaleForm as error:
+        flash(str(error), "error")
+        return _page(survey, answering.start(survey, current_user, _js()), 400)
+    if isinstance(turned, answering.Page):
+        return _page(survey, turned, 400 if turned.errors else 200)
+    return _send(survey, turned.answers)
+
+
+def _send(survey, checked: rules.Answers):
+    cookie = request.cookies.get(BROWSER_COOKIE)
+    new_cookie = None
+    if not current_user.is_authenticated:
+        if not _within_send_limits():
+            flash(_("Many responses have come from your network in a short time. Please "
+                    "wait a minute and send again."), "error")
+            return _page(survey, _last_page(survey, checked), 429)
+        if not cookie:
+            cookie = new_cookie = secrets.token_urlsafe(32)
+    try:
+        sent = answering.send(survey, current_user, checked,
+                              browser=answering.browser_key(survey, cookie))
+    except rules.ResponseError as error:  # the survey changed since the page was checked
+        db.session.rollback()
+        all_steps = answering.steps(survey, split=not _js())
+        step = answering.step_of(all_steps, next(iter(error.errors)))
+        return _page(survey, answering.Page(step, checked, answering.values_of(
+            survey.questions, checked), error.errors, _js()), 400)
+    except answering.AnswerRefused as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("surveys.show", slug=survey.slug))
+    db.session.commit()  # stored from here, also if the mix fails
+    if sent.waiting:
+        mixing.mix_if_due(sent.survey_id, sent.waiting)
+    if not current_user.is_authenticated:
+        _count_send()
+    # The quiz score travels in the person's own (signed) session cookie: for an anonymous
+    # survey the server keeps nothing that could show it again.
+    session["survey_sent"] = {"survey": survey.id, "replaced": sent.replaced,
+                              "quiz": answering.quiz_outcome(survey, checked)
+                              if survey.quiz else {}}
+    response = redirect(url_for("surveys.thanks", slug=survey.slug))
+    if new_cookie:
+        response.set_cookie(BROWSER_COOKIE, new_cookie, max_age=BROWSER_COOKIE_AGE,
+                            path="/surveys", httponly=True, samesite="Lax",
+                            secure=request.is_secure)
+    return response
+
+
+def _last_page(survey, checked: rules.Answers) -> answering.Page:
+    """The last page, as it was sent, to send again (what was answered stays)."""
+    all_steps = answering.steps(survey, split=not _js())
+    asked = [question for question in survey.questions if str(question.id) in checked]
+    step = answering.step_of(all_steps, asked[-1].id if asked else None)
+    return answering.Page(step, checked, answering.values_of(survey.questions, checked),
+                          js=_js())
+
+
+def _send_key() -> str:
+    return f"survey-send:{request.remote_addr or 'unknown'}"
+
+
+def _within_send_limits() -> bool:
+    if not limiter.enabled:
+        return True
+    return all(limiter.limiter.test(limit, _send_key()) for limit in SEND_LIMITS)
+
+
+def _count_send() -> None:
+    if limiter.enabled:
+        for limit in SEND_LIMITS:
+            limiter.limiter.hit(limit, _send_key())
+
+
+@bp.route("/surveys/<slug>/thanks")
+def thanks(slug: str):
+    survey = _survey_or_404(slug)
+    standing = answering.standing(survey, current_user, _browser_key(survey))
+    if not standing.answered:
+        return redirect(url_for("surveys.show", slug=slug))
+    sent = session.get("survey_sent") or {}
+    if sent.get("survey") != survey.id:
+        sent = {}
+    quiz = sent.get("quiz") or {}
+    scored = [(question, quiz[str(question.id)]) for question in survey.questions
+              if str(question.id) in quiz]
+    return render_template(
+        "surveys/thanks.html", survey=survey, standing=standing, scored=scored,
+        right=sum(1 for _question, right in scored if right),
+        replaced=sent.get("replaced", False), mix_size=mixing.mix_size(),
+        results_visible=services.results_visible(survey, current_user))

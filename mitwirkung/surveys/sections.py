@@ -2,20 +2,10 @@
 (core/project_sections.py)."""
 
 from flask import url_for
-from werkzeug.routing import BuildError
 
 from ..core.permissions import can
 from ..core.project_sections import Section
 from . import services
-
-
-def public_url(slug: str) -> str:
-    """The survey's own page (surveys.show, from the answering pages): its plain path
-    while that page is not part of the app."""
-    try:
-        return url_for("surveys.show", slug=slug)
-    except BuildError:
-        return f"/surveys/{slug}"
 
 
 def public_section(project, viewer) -> Section | None:
@@ -26,7 +16,7 @@ def public_section(project, viewer) -> Section | None:
     if not surveys and not may_manage:
         return None
     return Section("surveys/_project_section.html", {
-        "surveys": [(survey, services.phase(survey), public_url(survey.slug))
+        "surveys": [(survey, services.phase(survey), url_for("surveys.show", slug=survey.slug))
                     for survey in surveys],
         "may_manage": may_manage})
 

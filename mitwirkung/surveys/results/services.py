@@ -1,6 +1,7 @@
 """Reading survey results: one histogram query over the answer rows (two with a
 breakdown), turned into figures by statistics.py; the free texts of a question; who may
-read what. The views call these; nothing here writes (except through `_before_counting`).
+read what. The views call these; nothing here writes, except the mix that seals an
+anonymous survey after its close (`_before_counting`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.orm import aliased
 from ...core.paging import Page
 from ...extensions import db
 from .. import services
+from ..answering.mixing import seal_if_closed
 from ..models import QuestionKind, Survey, SurveyAnswer, SurveyPhase, SurveyQuestion
 from . import statistics
 from .statistics import Line, Summary
@@ -31,11 +33,9 @@ class NoSuchBreakdown(LookupError):
 
 def _before_counting(survey: Survey) -> None:
     """An anonymous survey counts only mixed groups, one step late; after its close the last
-    group is mixed and the survey sealed before anything is counted.
-
-    MERGE: call mitwirkung.surveys.answering.mixing.seal_if_closed(survey) here (the
-    answering part writes it)."""
-    return None
+    group is mixed and the survey sealed before anything is counted."""
+    if survey.anonymous:
+        seal_if_closed(survey)
 
 
 def breakdown_choices(survey: Survey) -> list[SurveyQuestion]:

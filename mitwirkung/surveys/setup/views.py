@@ -13,7 +13,6 @@ from ...projects.models import Project
 from ...projects.services import all_projects
 from .. import bp, services
 from ..models import QuestionKind, Survey, SurveyQuestion
-from ..sections import public_url
 from . import services as setup
 from .forms import (
     NewSurveyForm,
@@ -111,7 +110,7 @@ def manage(slug: str):
         "surveys/manage/survey.html", survey=survey, form=form, locked=locked,
         phase=services.phase(survey), problems=setup.readiness_problems(survey),
         pages=_pages(survey), conditions=_conditions(survey),
-        preview_url=public_url(survey.slug))
+        preview_url=url_for("surveys.show", slug=survey.slug))
 
 
 def _pages(survey: Survey) -> list[tuple[int, list[tuple[int, SurveyQuestion]]]]:

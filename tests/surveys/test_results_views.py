@@ -208,18 +208,23 @@ def test_an_open_survey_that_is_not_anonymous_shows_each_new_response_at_once(cl
     assert "6 Antworten" in staff.get(f"/surveys/{survey.slug}/results").get_data(as_text=True)
 
 
-def test_an_anonymous_survey_counts_only_the_mixes_counted(clients):
+def test_an_anonymous_survey_counts_only_the_mixes_counted_and_all_once_closed(clients):
+    from mitwirkung.core.time import utcnow
     from mitwirkung.extensions import db
 
-    survey = f.survey(anonymous=True, **KINDS["public_results"])
+    survey = f.survey(anonymous=True, audience=Audience.PUBLIC, results_public=True)
     who = f.question(survey, QuestionKind.SINGLE, options=("Einwohner", "Gewerbe"))
     f.responses(survey, *[{who: {"option": who.options[0].id}}] * 5, mix=1)
     f.responses(survey, *[{who: {"option": who.options[1].id}}] * 5, mix=2)
     survey.mixes, survey.mixes_counted = 2, 1
     db.session.commit()
-    page = clients["visitor"].get(f"/surveys/{survey.slug}/results").get_data(as_text=True)
+    # Open: staff see the mixes counted so far; the newest waits for the next one.
+    page = clients["staff"].get(f"/surveys/{survey.slug}/results").get_data(as_text=True)
     assert "5 Antworten" in page
-    survey.mixes_counted = 2
+    # Closed: the first read seals the survey and counts everything.
+    survey.closes_at = utcnow()
     db.session.commit()
     page = clients["visitor"].get(f"/surveys/{survey.slug}/results").get_data(as_text=True)
     assert "10 Antworten" in page
+    db.session.refresh(survey)
+    assert survey.sealed_at is not None and survey.mixes_counted == 2

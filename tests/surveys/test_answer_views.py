@@ -17,6 +17,8 @@ from mitwirkung.surveys.models import (
     SurveyResponse,
 )
 
+from .. import factories as user_factories
+from ..conftest import signed_in_client
 from . import factories
 from .answering import counts, send, start, token_of, walk
 from .conftest import html
@@ -302,3 +304,14 @@ def test_a_closed_survey_takes_no_response_from_a_page_sent_late(three_pages, as
 def test_the_answers_field_is_signed_not_a_place_for_anything(three_pages, as_):
     page = start(as_("citizen"), "arbeitsweg")
     assert "." in token_of(page)
+
+
+def test_pages_count_per_account_so_colleagues_behind_one_address_are_not_slowed(app):
+    """A staff survey is answered by the whole city hall from one address: 61 colleagues
+    send more pages from it than one address may (60 a minute), each within their own."""
+    survey = factories.survey(slug="rathaus", audience=Audience.STAFF)
+    question = factories.question(survey, QuestionKind.TEXT, "Was?")
+    for _n in range(61):
+        colleague = signed_in_client(app, user_factories.user(role="staff"))
+        assert walk(colleague, "rathaus", {f"q{question.id}": "Viel"}).status_code == 302
+    assert counts(survey)[0] == 61

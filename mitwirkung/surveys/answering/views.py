@@ -13,15 +13,22 @@ from .. import bp, services
 from . import mixing
 from . import services as answering
 
-# Every page sent counts per address; a stored response from a visitor without an account
-# also against SEND_LIMITS per address (an account answers once: the unique constraint
-# decides). Generous, since many residents may share an address (a library, a school).
-ADDRESS_LIMIT = "60 per minute;600 per hour"
+# Every page sent counts per account, or for visitors per address; a stored response from
+# a visitor also against SEND_LIMITS per address (an account answers once: the unique
+# constraint decides). Per account, since a staff survey is answered by the whole city
+# hall from one address; generous per address, which a library or a school shares.
+PAGE_LIMIT = "60 per minute;600 per hour"
 SEND_LIMITS = (parse("10 per minute"), parse("100 per hour"))
 
 # A random value per browser: its hash, with the survey, is a visitor's participation.
 BROWSER_COOKIE = "mw_survey_browser"
 BROWSER_COOKIE_AGE = 365 * 24 * 3600
+
+
+def _page_limit_key() -> str:
+    if current_user.is_authenticated:
+        return f"survey-pages:account:{current_user.id}"
+    return f"survey-pages:{request.remote_addr or 'unknown'}"
 
 
 def _survey_or_404(slug: str):
@@ -72,7 +79,7 @@ def _page(survey, page: answering.Page, status: int = 200):
 
 
 @bp.route("/surveys/<slug>/answer", methods=["GET", "POST"])
-@limiter.limit(ADDRESS_LIMIT, methods=["POST"])
+@limiter.limit(PAGE_LIMIT, methods=["POST"], key_func=_page_limit_key)
 def answer(slug: str):
     """GET: the first page (prefilled when a response may be changed). POST: a page sent;
     the next page, the same with its errors, or, after the last, the response stored."""

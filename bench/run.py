@@ -25,6 +25,7 @@ import ideas
 import importer
 import measure
 import seed
+import surveys
 from common import RESULTS_DIR, ROOT, VOTE_SLUG, Report, median, percentile, spread
 from cpu import Meter
 from rendering import bench_markdown
@@ -61,7 +62,13 @@ def parse_args() -> argparse.Namespace:
                              "set-ups)")
     parser.add_argument("--only-ideas", action="store_true",
                         help="only the idea board: list pages and supports")
+    parser.add_argument("--only-surveys", action="store_true",
+                        help="only the surveys: results, export, answering")
     parser.add_argument("--ideas", type=int, default=5000, help="ideas on the bench board")
+    parser.add_argument("--survey-responses", type=int, default=50_000,
+                        help="responses in the survey whose results are read")
+    parser.add_argument("--answerers", type=int, default=600,
+                        help="accounts answering the three-page survey per round")
     parser.add_argument("--page-seconds", type=float, default=3.0,
                         help="seconds per list path and round")
     parser.add_argument("--togglers", type=int, default=500,
@@ -261,10 +268,20 @@ def run(args, tmp: Path) -> tuple[Report, bool]:
                     f"{git_describe()}, {time.strftime('%Y-%m-%d %H:%M')}")
     began = time.perf_counter()
     seed.reset_schema(app)
-    accounts = max(args.rounds * args.voters, args.rounds * args.togglers)
+    only = args.only_votes or args.only_ideas or args.only_surveys
+    with_votes = args.only_votes or not only
+    with_ideas = args.only_ideas or not only
+    with_surveys = args.only_surveys or not only
+    accounts = max(args.rounds * args.voters if with_votes else 0,
+                   args.rounds * args.togglers if with_ideas else 0,
+                   args.rounds * args.answerers if with_surveys else 0)
     voters = seed.voter_sessions(app, seed.seed(app, accounts))
     report.note(f"seeded {len(voters):,} signed-in voters in {time.perf_counter() - began:.1f} s")
-    with_votes, with_ideas = not args.only_ideas, not args.only_votes
+    if with_surveys:
+        results_survey = surveys.timed(
+            report, f"seeded a survey of 20 questions and {args.survey_responses:,} responses",
+            lambda: surveys.seed_results_survey(app, args.survey_responses))
+        surveys.seed_answer_survey(app)
     if with_ideas:
         seeding = time.perf_counter()
         board_id, public = ideas.seed_board(app, args.ideas)
@@ -272,7 +289,7 @@ def run(args, tmp: Path) -> tuple[Report, bool]:
                     f"{time.perf_counter() - seeding:.1f} s")
     if with_votes and with_ideas:
         bench_markdown(report)
-    intact = supports_intact = True
+    intact = supports_intact = surveys_intact = True
     with gunicorn(config, env, tmp / "gunicorn.log") as server:
         measure.warm_up(server.port, voters[0])
         if with_votes:
@@ -288,6 +305,14 @@ def run(args, tmp: Path) -> tuple[Report, bool]:
             supports_intact = ideas.bench_toggles(
                 report, app, server, postmaster, board_id, voters, public, args.rounds,
                 args.togglers, args.hello_seconds)
+        if with_surveys:
+            hello = ideas.hello_under_load(server.port, args.hello_seconds, measure.CLIENTS)
+            surveys_intact = surveys.bench_answering(
+                report, app, server, postmaster, voters, args.rounds, args.answerers,
+                hello.rate)
+            surveys.bench_results(report, server.port, args.survey_responses,
+                                  surveys.breakdown_question(app, results_survey))
+            surveys.bench_export(report, env, tmp, args.survey_responses)
         if with_votes and with_ideas:
             fill_up(report, app, args.ballots)
             bench_results(report, app, server)
@@ -297,7 +322,7 @@ def run(args, tmp: Path) -> tuple[Report, bool]:
     if log:
         report.note("gunicorn log (tail): " + log[-600:].replace("\n", " | "))
     report.note(f"whole run {time.perf_counter() - began:.0f} s")
-    return report, intact and supports_intact
+    return report, intact and supports_intact and surveys_intact
 
 
 def _stop(signum, _frame):

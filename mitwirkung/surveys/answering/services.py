@@ -21,7 +21,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Date, Integer, String, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
-from ...core.database import is_unique_violation
+from ...core.database import is_unique_violation, start_writes
 from ...core.domain import DomainError
 from ...core.permissions import can
 from ...core.time import utcnow
@@ -414,6 +414,9 @@ def send(survey: Survey, user, answers: rules.Answers, browser: str | None = Non
     checked = rules.check_response(survey.questions, answers)
     rows = rules.response_rows(survey.questions, checked)
     today = utcnow().date()
+    # Only now the write lock (SQLite) or a transaction (PostgreSQL): the pages before and
+    # the checks only read, so many people can be between pages at once.
+    start_writes(transaction=True)
     if signed_in and services.has_answered(survey, user):
         response_id = own_response_id(survey, user)
         if not survey.changeable or response_id is None:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from limits import parse
 
+from ...core.database import reads_first
 from ...extensions import db, limiter
 from .. import answers as rules
 from .. import bp, services
@@ -80,6 +81,7 @@ def _page(survey, page: answering.Page, status: int = 200):
 
 @bp.route("/surveys/<slug>/answer", methods=["GET", "POST"])
 @limiter.limit(PAGE_LIMIT, methods=["POST"], key_func=_page_limit_key)
+@reads_first
 def answer(slug: str):
     """GET: the first page (prefilled when a response may be changed). POST: a page sent;
     the next page, the same with its errors, or, after the last, the response stored."""

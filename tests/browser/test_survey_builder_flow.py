@@ -36,8 +36,8 @@ def test_staff_build_a_two_page_survey_with_a_condition_by_keyboard(page, live_s
     check_page(page, "survey-new")
 
     # Bad input first: the form keeps what was typed and says what is wrong.
-    _type(page, "#title", "Umfrage zur Verpackungssteuer")
-    _type(page, "#slug", "verpackungssteuer")
+    _type(page, "#title", "Befragung zu Einwegverpackungen")
+    _type(page, "#slug", "einwegverpackungen")
     page.fill("#opens_at", "2026-03-01T09:00")
     page.fill("#closes_at", "2026-02-01T09:00")
     page.locator("#changeable").focus()
@@ -45,13 +45,13 @@ def test_staff_build_a_two_page_survey_with_a_condition_by_keyboard(page, live_s
     _press_enter_on(page, page.locator("#title"))
     assert "Das Ende muss nach dem Beginn liegen" in page.locator(".error-summary").inner_text()
     assert "nicht wiederfinden" in page.locator("#changeable-error").inner_text()
-    assert page.locator("#title").input_value() == "Umfrage zur Verpackungssteuer"
+    assert page.locator("#title").input_value() == "Befragung zu Einwegverpackungen"
     check_page(page, "survey-new-errors")
     page.fill("#closes_at", "2026-03-31T18:00")
     page.locator("#changeable").focus()
     page.keyboard.press("Space")
     _press_enter_on(page, page.locator("#title"))
-    assert page.url.endswith("/manage/surveys/verpackungssteuer")
+    assert page.url.endswith("/manage/surveys/einwegverpackungen")
     check_page(page, "survey-manage-empty")
 
     # Page 1: who answers (single choice), required, options typed one per line.
@@ -99,7 +99,7 @@ def test_staff_build_a_two_page_survey_with_a_condition_by_keyboard(page, live_s
     assert "veröffentlicht" in page.locator(".flash-success").inner_text()
     check_page(page, "survey-published")
     with live_server.app.app_context():
-        survey = services.get_survey("verpackungssteuer")
+        survey = services.get_survey("einwegverpackungen")
         assert survey.status == "published"
         first, second = survey.questions
         assert (first.page, first.required, [o.label for o in first.options]) == (
@@ -111,21 +111,21 @@ def test_staff_build_a_two_page_survey_with_a_condition_by_keyboard(page, live_s
 
     # The list of surveys and the project's pages show it.
     page.goto("/manage/surveys")
-    row = page.locator("tr", has=page.get_by_role("link", name="Umfrage zur Verpackungssteuer"))
+    row = page.locator("tr", has=page.get_by_role("link", name="Befragung zu Einwegverpackungen"))
     assert "Verpackungssteuer" in row.inner_text()
     check_page(page, "survey-list")
     page.goto(f"/manage/projects/{project_id}/edit")
     check_page(page, "survey-project-staff-section")
     page.goto("/projects/verpackung")
-    assert page.locator("#surveys a[href='/surveys/verpackungssteuer']").count() == 1
+    assert page.locator("#surveys a[href='/surveys/einwegverpackungen']").count() == 1
     check_page(page, "survey-project-public-section")
 
     # Once somebody has answered, the structure is locked; the wording can be corrected.
     with live_server.app.app_context():
-        survey = services.get_survey("verpackungssteuer")
+        survey = services.get_survey("einwegverpackungen")
         answered(survey)
         db.session.remove()
-    page.goto("/manage/surveys/verpackungssteuer")
+    page.goto("/manage/surveys/einwegverpackungen")
     assert page.locator("#locked-notice").count() == 1
     assert page.get_by_role("link", name="Frage hinzufügen").count() == 0
     check_page(page, "survey-manage-locked")
@@ -135,6 +135,6 @@ def test_staff_build_a_two_page_survey_with_a_condition_by_keyboard(page, live_s
     page.locator("#options").fill("Einwohnerin oder Einwohner\nGewerbebetrieb")
     _press_enter_on(page, page.locator("#title"))
     assert "Gewerbebetrieb" in page.locator("main").inner_text()
-    response = page.goto("/manage/surveys/verpackungssteuer/questions/new")
+    response = page.goto("/manage/surveys/einwegverpackungen/questions/new")
     assert response.status == 403
     check_page(page, "survey-locked-page")

@@ -9,6 +9,7 @@ from mitwirkung.extensions import db
 from mitwirkung.surveys.models import SurveyAnswer, SurveyParticipation, SurveyResponse
 
 TOKEN = re.compile(r'name="answers" value="([^"]*)"')
+BUTTON = re.compile(r'name="action" value="(next|send)"')
 
 
 def token_of(response) -> str:
@@ -21,8 +22,11 @@ def start(client, slug: str, js: bool = False):
     return client.get(f"/surveys/{slug}/answer" + ("?js=1" if js else ""))
 
 
-def send(client, slug: str, page, data: dict, action: str = "next", js: bool = False):
-    """Send `page` (the last response) with `data` (field name -> value or list)."""
+def send(client, slug: str, page, data: dict, action: str | None = None, js: bool = False):
+    """Send `page` (the last response) with `data` (field name -> value or list), by its
+    main button (Next or Send) unless `action` says otherwise ("back")."""
+    if action is None:
+        action = BUTTON.search(page.get_data(as_text=True)).group(1)
     form = {"answers": token_of(page), "action": action, "js": "1" if js else ""}
     form.update(data)
     return client.post(f"/surveys/{slug}/answer", data=form)

@@ -315,3 +315,22 @@ def test_pages_count_per_account_so_colleagues_behind_one_address_are_not_slowed
         colleague = signed_in_client(app, user_factories.user(role="staff"))
         assert walk(colleague, "rathaus", {f"q{question.id}": "Viel"}).status_code == 302
     assert counts(survey)[0] == 61
+
+
+def test_next_never_sends_when_no_later_question_applies_the_page_asks_to_send(as_):
+    survey = factories.survey(slug="zweiteilig")
+    who = factories.question(survey, QuestionKind.SINGLE, "Sie antworten als",
+                             options=("Einwohner", "Gewerbe"), required=True)
+    factories.question(survey, QuestionKind.NUMBER, "Beschäftigte?", page=2,
+                       condition_question_id=who.id,
+                       condition_option_id=factories.option(who, "Gewerbe").id)
+    client = as_("citizen")
+    page = start(client, "zweiteilig")
+    assert 'value="next"' in html(page)  # page 2 may still come
+    resident = {f"q{who.id}": factories.option(who, "Einwohner").id}
+    page = send(client, "zweiteilig", page, resident)
+    assert page.status_code == 200 and counts(survey) == (0, 0, 0)
+    assert "No further questions apply to you" in html(page)
+    assert 'value="send"' in html(page) and "Send my answers" in html(page)
+    assert send(client, "zweiteilig", page, resident).status_code == 302
+    assert counts(survey)[:2] == (1, 1)

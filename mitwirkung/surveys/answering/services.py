@@ -260,6 +260,9 @@ class Page:
     values: dict[str, list[str]]
     errors: dict[int, str] = field(default_factory=dict)
     js: bool = False
+    # Sent with Next, but no later question turned out to be asked: shown again to be sent,
+    # so that a button that said "Next" never sends the response.
+    confirm: bool = False
 
 
 @dataclass
@@ -339,6 +342,9 @@ def turn(survey: Survey, form, js: bool) -> Page | Finished:
             target = next_step(all_steps, target.index, answers)
         if target is not None:
             return Page(target, answers, values_of(survey.questions, answers), js=js)
+    if form.get("action") == "next":
+        return Page(step_of(all_steps, current.questions[0].id), answers,
+                    values_of(survey.questions, answers), js=js, confirm=True)
     try:
         return Finished(rules.check_response(survey.questions, answers))
     except rules.ResponseError as error:

@@ -70,7 +70,8 @@ def _page(survey, page: answering.Page, status: int = 200):
         token=answering.seal(survey, page.answers, step, page.js), values=page.values,
         errors=page.errors, js=page.js, pages=answering.page_count(survey),
         first=answering.previous_step(all_steps, step.index, page.answers) is None,
-        last=not answering.possibly_later(all_steps, step, page.answers),
+        last=page.confirm or not answering.possibly_later(all_steps, step, page.answers),
+        confirm=page.confirm,
         hidden={question.id for question in shown
                 if answering.live_conditioned(step, question)
                 and not rules.condition_holds(question, page.answers)},

@@ -26,7 +26,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    bindparam,
+    event,
     false,
+    select,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -85,6 +88,11 @@ def new_response_id() -> str:
     return uuid.uuid4().hex
 
 
+def new_version() -> str:
+    """Random, not a counter: a survey created again under a reused slug gets a new one."""
+    return uuid.uuid4().hex
+
+
 class Survey(db.Model):
     __tablename__ = "surveys"
     __table_args__ = (
@@ -122,6 +130,10 @@ class Survey(db.Model):
     mixes: Mapped[int] = mapped_column(default=0, server_default="0")
     mixes_counted: Mapped[int] = mapped_column(default=0, server_default="0")
     sealed_at: Mapped[datetime | None]
+    # Replaced whenever the survey, a question, an option or a statement changes (the
+    # events at the end): the answering pages keep a survey per process while it holds
+    # (surveys/answering/survey_cache.py).
+    version: Mapped[str] = mapped_column(String(32), default=new_version, server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
@@ -335,3 +347,38 @@ class SurveyAnswer(db.Model):
     number: Mapped[float | None] = mapped_column(Float)
     text: Mapped[str | None] = mapped_column(Text)
     mix: Mapped[int | None]
+
+
+# A new version whenever what the answering pages keep of a survey may change. Mapper events
+# fire inside every ORM flush, so no service can forget it; Core statements bypass them, and
+# the builder changes a survey only through the ORM (mixing's Core updates change nothing
+# the answering pages keep).
+@event.listens_for(Survey, "before_update")
+def _survey_changed(_mapper, _connection, survey: Survey) -> None:
+    survey.version = new_version()
+
+
+_SURVEY = Survey.__table__
+_OF_SURVEY = _SURVEY.update().where(_SURVEY.c.id == bindparam("survey_id")).values(
+    version=bindparam("version"))
+_OF_QUESTION = _SURVEY.update().where(_SURVEY.c.id == select(SurveyQuestion.survey_id).where(
+    SurveyQuestion.id == bindparam("question_id")).scalar_subquery()).values(
+    version=bindparam("version"))
+
+
+@event.listens_for(SurveyQuestion, "after_insert")
+@event.listens_for(SurveyQuestion, "after_update")
+@event.listens_for(SurveyQuestion, "after_delete")
+def _question_changed(_mapper, connection, question: SurveyQuestion) -> None:
+    connection.execute(_OF_SURVEY, {"survey_id": question.survey_id, "version": new_version()})
+
+
+@event.listens_for(SurveyOption, "after_insert")
+@event.listens_for(SurveyOption, "after_update")
+@event.listens_for(SurveyOption, "after_delete")
+@event.listens_for(SurveyStatement, "after_insert")
+@event.listens_for(SurveyStatement, "after_update")
+@event.listens_for(SurveyStatement, "after_delete")
+def _part_changed(_mapper, connection, part) -> None:
+    connection.execute(_OF_QUESTION, {"question_id": part.question_id,
+                                      "version": new_version()})

@@ -11,7 +11,7 @@ from ...core.database import reads_first
 from ...extensions import db, limiter
 from .. import answers as rules
 from .. import bp, services
-from . import mixing
+from . import mixing, survey_cache
 from . import services as answering
 
 # Every page sent counts per account, or for visitors per address; a stored response from
@@ -33,7 +33,7 @@ def _page_limit_key() -> str:
 
 
 def _survey_or_404(slug: str):
-    survey = services.get_survey(slug)
+    survey = survey_cache.survey(slug)
     if survey is None or not services.may_see(survey, current_user):
         abort(404)
     return survey

@@ -8,7 +8,8 @@ k responses of the survey wait, one new transaction moves them, shuffled, into
 survey_responses and survey_answers with a mix number and deletes them from the inbox
 (SQLite overwrites deleted rows, PostgreSQL runs VACUUM right after). Results count the
 mixes up to `survey.mixes_counted`, which lags one mix behind (services.counted), so
-every change of the results is at least k responses.
+every change of the results is at least k responses; the mix that moves it on adds the
+groups it passes to the tallies results read, in its own transaction (tallies.py).
 
 After the close, the first results read seals the survey (`seal_if_closed`): whatever
 still waits joins the newest group, not counted yet, the two are mixed again as one, and

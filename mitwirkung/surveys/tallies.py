@@ -47,16 +47,23 @@ def _upsert(statement):
     """`statement` (an INSERT into survey_tallies) adding to the counts that exist."""
     return statement.on_conflict_do_update(
         index_elements=KEY_COLUMNS,
-        set_={"count": SurveyTally.count + statement.excluded["count"]})
+        set_={"count": SurveyTally.__table__.c["count"] + statement.excluded["count"]})
 
 
 def _insert():
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(SurveyTally)
+    return dialect.insert(SurveyTally.__table__)
+
+
+# One statement per dialect, run with many rows of parameters: the same SQL whatever the
+# rows (compiled once; a multi-row VALUES would be compiled anew for every response).
+_ADD_ROWS = {name: _upsert(dialect.insert(SurveyTally.__table__))
+             for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
 
 
 def add(rows: Iterable, sign: int = 1) -> None:
-    """Add answer rows to the tallies (sign -1: take them away): one statement."""
+    """Add answer rows to the tallies (sign -1: take them away): one statement, executed
+    for each key the rows have."""
     _write(_counts(rows, sign))
 
 
@@ -81,7 +88,7 @@ def _write(counts: Counter) -> None:
     values = [dict(zip((*KEY_COLUMNS, "count"), (*key, count), strict=True))
               for key, count in sorted(counts.items()) if count]
     if values:
-        db.session.execute(_upsert(_insert().values(values)))
+        db.session.execute(_ADD_ROWS[db.session.get_bind().dialect.name], values)
 
 
 def _grouped(query):

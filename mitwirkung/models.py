@@ -23,6 +23,7 @@ from .surveys.models import (  # noqa: F401
     SurveyQuestion,
     SurveyResponse,
     SurveyStatement,
+    SurveyTally,
 )
 from .votes.models import (  # noqa: F401
     Ballot,

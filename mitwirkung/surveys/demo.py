@@ -16,7 +16,7 @@ from ..core.time import utcnow
 from ..extensions import db
 from ..projects import services as projects
 from ..projects.models import Project
-from . import answers
+from . import answers, tallies
 from .models import (
     Audience,
     QuestionKind,
@@ -240,3 +240,4 @@ def _write_mixed(survey: Survey, sets: list[dict], rng: random.Random, counted_a
     insert_responses(survey.id, new)
     survey.mixes = new[-1].mix if new else 0
     survey.mixes_counted = survey.mixes if counted_all else max(0, survey.mixes - 1)
+    tallies.recount(survey)  # the mixes were written here, not by a mix that counts them

@@ -349,6 +349,30 @@ class SurveyAnswer(db.Model):
     mix: Mapped[int | None]
 
 
+class SurveyTally(db.Model):
+    """Running counts of the counted answer rows, per question and exactly the key the
+    results group them by, so that results read a few hundred rows, not a row per answer.
+    surveys/tallies.py alone writes them, in the transaction of the write it counts.
+
+    The key is the primary key, for the upsert that adds to it (ON CONFLICT on SQLite and
+    PostgreSQL both need a unique key without NULLs: SQLite never finds two NULLs equal).
+    So "none" is stored as a sentinel: 0 for a statement or option (ids start at 1, and
+    the sentinel is why these two have no foreign key: the question's cascades suffice,
+    as options and statements are locked once responses exist), and `has_number` false
+    with `number` 0 (any number may be 0, so the flag tells them apart)."""
+
+    __tablename__ = "survey_tallies"
+
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_questions.id", ondelete="CASCADE"), primary_key=True)
+    statement_id: Mapped[int] = mapped_column(primary_key=True)
+    option_id: Mapped[int] = mapped_column(primary_key=True)
+    has_number: Mapped[bool] = mapped_column(primary_key=True)
+    number: Mapped[float] = mapped_column(Float, primary_key=True)
+    has_text: Mapped[bool] = mapped_column(primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+
+
 # A new version whenever what the answering pages keep of a survey may change. Mapper events
 # fire inside every ORM flush, so no service can forget it; Core statements bypass them, and
 # the builder changes a survey only through the ORM (mixing's Core updates change nothing

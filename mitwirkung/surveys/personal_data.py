@@ -13,7 +13,7 @@ tombstone, which names nobody.
 """
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, exists, select
+from sqlalchemy import exists, select
 
 from ..core import data_rights
 from ..extensions import db
@@ -26,6 +26,7 @@ from .models import (
     SurveyResponse,
     SurveyStatement,
 )
+from .storage import delete_responses_of
 
 
 def export_surveys(user) -> dict:
@@ -63,9 +64,7 @@ def export_surveys(user) -> dict:
 
 
 def erase_surveys(user) -> None:
-    own = select(SurveyResponse.id).where(SurveyResponse.user_id == user.id)
-    db.session.execute(delete(SurveyAnswer).where(SurveyAnswer.response_id.in_(own)))
-    db.session.execute(delete(SurveyResponse).where(SurveyResponse.user_id == user.id))
+    delete_responses_of(user.id)
     participations = db.session.scalars(
         select(SurveyParticipation).where(SurveyParticipation.user_id == user.id)).all()
     for participation in participations:

@@ -1,6 +1,6 @@
 """What the survey tests share: people with clients in English (messages are asserted in
 one language), a three-page survey with a condition on each kind of page, and a fresh memo
-of kept histograms per test (rolled back surveys give their ids again)."""
+of kept breakdowns per test (rolled back surveys give their ids again)."""
 
 import pytest
 
@@ -83,3 +83,21 @@ def _forget_kept_histograms():
     forget_kept()
     yield
     forget_kept()
+
+
+@pytest.fixture(autouse=True)
+def _tallies_agree_with_the_answers(request):
+    """After every test that has a database: each survey's tallies hold exactly what its
+    counted answers say (the writers keep them up to date in their own transactions,
+    surveys/tallies.py); what the test left uncommitted does not count."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    from sqlalchemy import select
+
+    from mitwirkung.surveys import tallies
+    from mitwirkung.surveys.models import Survey
+
+    db.session.rollback()
+    for survey in db.session.scalars(select(Survey)).all():
+        assert tallies.stored(survey) == tallies.from_answers(survey), survey.slug

@@ -8,7 +8,8 @@ k responses of the survey wait, one new transaction moves them, shuffled, into
 survey_responses and survey_answers with a mix number and deletes them from the inbox
 (SQLite overwrites deleted rows, PostgreSQL runs VACUUM right after). Results count the
 mixes up to `survey.mixes_counted`, which lags one mix behind (services.counted), so
-every change of the results is at least k responses.
+every change of the results is at least k responses; the mix that moves it on adds the
+groups it passes to the tallies results read, in its own transaction (tallies.py).
 
 After the close, the first results read seals the survey (`seal_if_closed`): whatever
 still waits joins the newest group, not counted yet, the two are mixed again as one, and
@@ -29,6 +30,7 @@ from ...core.database import own_transaction
 from ...core.mixing import is_due, mix_apart, shuffled_with_new_ids, vacuum
 from ...core.time import utcnow
 from ...extensions import db
+from .. import tallies
 from ..models import Survey, SurveyAnswer, SurveyInbox, SurveyPhase, SurveyResponse
 from ..services import phase
 from ..storage import NewResponse, insert_responses
@@ -84,15 +86,16 @@ def _mix(survey_id: int, final: bool) -> bool:
         last += 1
         _insert(survey_id, waiting, last)
         # The newest group waits for the next step, unless groups are single responses.
-        _finish(survey_id, last, max(counted, last if k == 1 else last - 1))
+        _finish(survey_id, last, counted, max(counted, last if k == 1 else last - 1))
         return True
     mixed_again = bool(waiting) and last > counted
-    if mixed_again:  # the remainder joins the uncounted newest group, mixed as one
+    if mixed_again:  # the remainder joins the newest group, mixed as one: never counted
+        # yet (last > counted), it is counted once below, with the remainder
         _insert(survey_id, waiting + _take_group(survey_id, last), last)
     elif waiting:
         last += 1
         _insert(survey_id, waiting, last)
-    _finish(survey_id, last, last, sealed_at=utcnow())
+    _finish(survey_id, last, counted, last, sealed_at=utcnow())
     return mixed_again
 
 
@@ -154,8 +157,10 @@ def _insert(survey_id: int, responses: list[Rows], mix: int) -> None:
                                  for response_id, rows in shuffled_with_new_ids(responses)])
 
 
-def _finish(survey_id: int, mixes: int, counted: int, **values) -> None:
-    """Record the survey's new mixing state (and `values`, when sealing)."""
+def _finish(survey_id: int, mixes: int, counted: int, upto: int, **values) -> None:
+    """Add the mixes after `counted` up to `upto` to the tallies, once each, and record
+    the survey's new mixing state (and `values`, when sealing)."""
+    tallies.add_mixes(survey_id, after=counted, upto=upto)
     surveys = Survey.__table__
     db.session.execute(surveys.update().where(surveys.c.id == survey_id).values(
-        mixes=mixes, mixes_counted=counted, **values))
+        mixes=mixes, mixes_counted=upto, **values))

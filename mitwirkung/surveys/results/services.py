@@ -1,5 +1,6 @@
-"""Reading survey results: one histogram query over the answer rows (two with a
-breakdown), turned into figures by statistics.py; the free texts of a question; who may
+"""Reading survey results: the histogram from the running tallies (tallies.py: a few
+hundred rows however many responses), with a breakdown also one query joining the
+answer rows, turned into figures by statistics.py; the free texts of a question; who may
 read what. The views call these; nothing here writes, except the mix that seals an
 anonymous survey after its close (`_before_counting`).
 """
@@ -7,17 +8,17 @@ anonymous survey after its close (`_before_counting`).
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, literal, null, select, union_all
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from ...core.paging import Page
 from ...extensions import db
-from .. import services
+from .. import services, tallies
 from ..answering.mixing import seal_if_closed
 from ..models import QuestionKind, Survey, SurveyAnswer, SurveyPhase, SurveyQuestion
 from . import statistics
@@ -113,43 +114,6 @@ def _counted_rows(survey: Survey, statement):
     return statement.where(SurveyAnswer.question_id.in_(question_ids), services.counted(survey))
 
 
-def histogram(survey: Survey) -> dict[int, list[tuple]]:
-    """question id -> its histogram rows (statement, option, number, count, texts): ONE
-    statement over the counted answer rows. Its first part the histogram index answers on
-    its own; the texts of free text questions, which that index cannot see, are counted by
-    a second part of the same statement (UNION ALL), marked by `texts`."""
-    if not survey.questions:
-        return {}
-    counts = _counted_rows(survey, select(
-        SurveyAnswer.question_id, SurveyAnswer.statement_id, SurveyAnswer.option_id,
-        SurveyAnswer.number, func.count().label("n"), literal(0).label("texts"),
-    ).group_by(SurveyAnswer.question_id, SurveyAnswer.statement_id, SurveyAnswer.option_id,
-               SurveyAnswer.number))
-    text_ids = [q.id for q in survey.questions if q.kind == QuestionKind.TEXT]
-    if text_ids:
-        counts = union_all(counts, select(
-            SurveyAnswer.question_id, null(), null(), null(), func.count(), literal(1),
-        ).where(SurveyAnswer.question_id.in_(text_ids), services.counted(survey),
-                SurveyAnswer.text.is_not(None)).group_by(SurveyAnswer.question_id))
-    rows: dict[int, list[list]] = defaultdict(list)
-    texts: dict[int, int] = {}
-    for question_id, statement_id, option_id, number, count, is_texts \
-            in db.session.execute(counts):
-        if is_texts:
-            texts[question_id] = count
-        else:
-            rows[question_id].append([statement_id, option_id, number, count, 0])
-    other = {option.id for question in survey.questions for option in question.options
-             if option.is_other}
-    for question_id, found in rows.items():
-        for row in found:
-            if row[1] in other:  # "Sonstiges" is chosen only with a text
-                row[4] = row[3]
-            elif question_id in texts and row[1] is None and row[2] is None:
-                row[4] = texts[question_id]
-    return {question_id: [tuple(row) for row in found] for question_id, found in rows.items()}
-
-
 def split_histogram(survey: Survey, by: SurveyQuestion) -> dict[int, dict[int, list[tuple]]]:
     """option of `by` -> question id -> histogram rows of the responses that chose it: one
     query joining each answer row to its response's answer to `by`."""
@@ -170,12 +134,14 @@ def split_histogram(survey: Survey, by: SurveyQuestion) -> dict[int, dict[int, l
     return split
 
 
-# -- histograms that cannot change, kept ---------------------------------------------------
+# -- breakdowns that cannot change, kept ----------------------------------------------------
 #
-# Reading 50,000 responses' answer rows takes SQLite some 300 ms however the query is put;
-# the histogram it gives is a few hundred rows. Where the counted answers cannot change
-# under a key, the histogram is kept per process under that key: a memo of a fact, not
-# state (every process computes the same from the database, and a new fact is a new key).
+# The whole histogram comes from the tallies; a breakdown cannot (it pairs each answer with
+# the same response's answer to another question, and tallies know no responses), so it
+# still joins the answer rows: for 50,000 responses seconds on SQLite. Where the counted
+# answers cannot change under a key, the split histogram is kept per process under that
+# key: a memo of a fact, not state (every process computes the same from the database, and
+# a new fact is a new key).
 
 _KEPT: OrderedDict = OrderedDict()
 _KEPT_MAX = 64
@@ -212,7 +178,7 @@ def _kept(key: tuple | None, compute):
 
 
 def forget_kept() -> None:
-    """Drop every kept histogram (tests that roll back reuse ids)."""
+    """Drop every kept breakdown (tests that roll back reuse ids)."""
     with _KEPT_LOCK:
         _KEPT.clear()
 
@@ -222,14 +188,14 @@ def results(survey: Survey, by: SurveyQuestion | None = None) -> Results:
     small numbers hidden."""
     _before_counting(survey)
     total = services.response_count(survey)
-    key = stable_key(survey, total)
-    rows = _kept(key, lambda: histogram(survey))
+    rows = tallies.histogram(survey)
     questions = [QuestionResult(question, statistics.summarise(question, rows.get(question.id, ()),
                                                                total))
                  for question in survey.questions]
     found = Results(survey, total, questions)
     if by is None:
         return found
+    key = stable_key(survey, total)
     split = _kept(key and (*key, "by", by.id), lambda: split_histogram(survey, by))
     by_summary = next(result.summary for result in questions if result.question is by)
     sizes = [by_summary.options.get(option.id, 0) for option in by.options]

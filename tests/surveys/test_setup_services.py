@@ -10,6 +10,7 @@ from mitwirkung.core.models import AuditEntry
 from mitwirkung.core.time import utcnow
 from mitwirkung.extensions import db
 from mitwirkung.surveys.models import QuestionKind
+from mitwirkung.surveys.setup import questions
 from mitwirkung.surveys.setup import services as setup
 
 from . import factories
@@ -51,17 +52,17 @@ def test_the_slug_of_a_published_survey_is_fixed(app_ctx, staff):
 def test_structural_changes_of_a_locked_survey_are_refused(app_ctx, staff):
     survey = answered(draft_survey(slug="umfrage"))
     who, count = survey.questions
-    data = setup.question_data(count)
+    data = questions.question_data(count)
     with pytest.raises(setup.StructureLocked):
-        setup.add_question(survey, staff, setup.QuestionData(kind="text", title="Neu"))
+        questions.add_question(survey, staff, questions.QuestionData(kind="text", title="Neu"))
     with pytest.raises(setup.StructureLocked):
-        setup.update_question(count, staff, data)
+        questions.update_question(count, staff, data)
     with pytest.raises(setup.StructureLocked):
-        setup.delete_question(count, staff)
+        questions.delete_question(count, staff)
     with pytest.raises(setup.StructureLocked):
-        setup.move_question(count, staff, "up")
+        questions.move_question(count, staff, "up")
     with pytest.raises(setup.QuestionError):
-        setup.fix_wording(who, staff, setup.wording_of(who)._replace(options=["Nur eine"]))
+        questions.fix_wording(who, staff, questions.wording_of(who)._replace(options=["Nur eine"]))
 
 
 def test_publishing_needs_a_question_and_two_options_each(app_ctx, staff):
@@ -79,14 +80,14 @@ def test_a_condition_on_a_question_without_options_is_refused(app_ctx, staff):
     survey = factories.survey(slug="umfrage", status="draft")
     factories.question(survey, QuestionKind.TEXT, "Warum?")
     with pytest.raises(setup.ConditionBroken):
-        setup.add_question(survey, staff, setup.QuestionData(
+        questions.add_question(survey, staff, questions.QuestionData(
             kind="text", title="Und?", page=2, condition_option_id=999_999))
 
 
 def test_the_audit_log_reads_as_sentences(app_ctx, staff):
     survey = answered(draft_survey(slug="umfrage", title="Verpackungssteuer"))
     who = survey.questions[0]
-    setup.fix_wording(who, staff, setup.wording_of(who)._replace(
+    questions.fix_wording(who, staff, questions.wording_of(who)._replace(
         options=["Einwohnerin", "Gewerbe"]))
     entry = audit.record(staff, "survey.publish", survey, slug=survey.slug)
     lines = audit.describe([entry])

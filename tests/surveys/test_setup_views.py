@@ -241,13 +241,14 @@ def test_a_condition_on_the_question_itself_or_a_later_one_is_refused(app, as_):
 
 
 def test_an_option_of_another_survey_is_refused_by_the_service(app, staff):
+    from mitwirkung.surveys.setup import questions
     from mitwirkung.surveys.setup import services as setup
 
     survey = draft_survey(slug="umfrage")
     other = draft_survey(slug="andere")
     foreign = other.questions[0].options[0]
     with pytest.raises(setup.ConditionBroken):
-        setup.add_question(survey, staff, setup.QuestionData(
+        questions.add_question(survey, staff, questions.QuestionData(
             kind="text", title="Warum?", page=2, condition_option_id=foreign.id))
 
 

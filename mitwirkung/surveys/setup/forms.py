@@ -34,6 +34,7 @@ from ...core.time import local_to_utc, utc_to_local
 from ...votes.setup.forms import DATETIME_FORMATS, YEARS
 from ..answers import _number, format_number
 from ..models import Audience, QuestionKind, Survey, SurveyQuestion
+from . import questions
 from . import services as setup
 
 CORRECT_MARK = "*"
@@ -265,7 +266,7 @@ def question_form(kind: QuestionKind, *, quiz: bool, locked: bool, condition_cho
                                          "only the wording can change.")
     if "correct" in form:
         form.correct.choices = [SelectChoice("", _l("None"))] + [
-            SelectChoice(str(i), label) for i, label in enumerate(setup.yes_no_labels())]
+            SelectChoice(str(i), label) for i, label in enumerate(questions.yes_no_labels())]
     if "condition" in form:
         always = {None: [SelectChoice("", _l("Always show"))]}
         form.condition.choices = always | (condition_choices or {})
@@ -278,7 +279,7 @@ def condition_choices(survey: Survey, question: SurveyQuestion | None) -> dict:
 
     groups = {}
     for number, source in enumerate(survey.questions, start=1):
-        if source is question or source not in setup.condition_sources(survey):
+        if source is question or source not in questions.condition_sources(survey):
             continue
         label = _("%(number)d. %(title)s (page %(page)d)", number=number, title=source.title,
                   page=source.page)
@@ -288,7 +289,7 @@ def condition_choices(survey: Survey, question: SurveyQuestion | None) -> dict:
 
 def fill(form, question: SurveyQuestion, quiz: bool) -> None:
     """Put a stored question's values into a new form (GET)."""
-    data = setup.question_data(question)
+    data = questions.question_data(question)
     for name in ("title", "help_text", "min_choices", "max_choices", "max_length",
                  "number_min", "number_max", "number_step", "unit", "scale",
                  "scale_min_label", "scale_max_label", "required", "page"):
@@ -315,7 +316,7 @@ def _lines(text: str | None) -> list[str]:
             if line.strip()]
 
 
-def question_values(form, kind: QuestionKind) -> setup.QuestionData:
+def question_values(form, kind: QuestionKind) -> questions.QuestionData:
     """The form as question data (an unlocked question)."""
     options, correct = [], []
     for line in _lines(form.options.data) if "options" in form else []:
@@ -331,7 +332,7 @@ def question_values(form, kind: QuestionKind) -> setup.QuestionData:
         return form[name].data if name in form else default
 
     condition = form.condition.data
-    return setup.QuestionData(
+    return questions.QuestionData(
         kind=kind.value, title=form.title.data or "", help_text=form.help_text.data or "",
         page=form.page.data or 1, required=bool(form.required.data), options=options,
         correct=correct, other=bool(value("other", False)),
@@ -346,14 +347,14 @@ def question_values(form, kind: QuestionKind) -> setup.QuestionData:
         condition_negated=form.condition_negated.data == "1")
 
 
-def wording_values(form, question: SurveyQuestion) -> setup.Wording:
+def wording_values(form, question: SurveyQuestion) -> questions.Wording:
     """The form of a locked question as its corrected wording."""
-    current = setup.wording_of(question)
+    current = questions.wording_of(question)
 
     def value(name, default):
         return (form[name].data or "") if name in form else default
 
-    return setup.Wording(
+    return questions.Wording(
         title=form.title.data or "", help_text=form.help_text.data or "",
         options=_lines(form.options.data) if "options" in form else current.options,
         statements=_lines(form.statements.data) if "statements" in form

@@ -13,6 +13,7 @@ from ...projects.models import Project
 from ...projects.services import all_projects
 from .. import bp, services
 from ..models import QuestionKind, Survey, SurveyQuestion
+from . import questions
 from . import services as setup
 from .forms import (
     NewSurveyForm,
@@ -169,10 +170,10 @@ def question_new(slug: str):
     form = question_form(kind, quiz=survey.quiz, locked=False,
                          condition_choices=condition_choices(survey, None))
     if request.method == "GET":
-        form.page.data = setup.last_page(survey)
+        form.page.data = questions.last_page(survey)
     if form.validate_on_submit():
         try:
-            question = setup.add_question(survey, current_user, question_values(form, kind))
+            question = questions.add_question(survey, current_user, question_values(form, kind))
         except setup.StructureLocked:
             db.session.rollback()
             return _locked_page(survey)
@@ -202,10 +203,10 @@ def question_edit(slug: str, question_id: int):
     if form.validate_on_submit():
         try:
             if locked:
-                changes = setup.fix_wording(question, current_user,
+                changes = questions.fix_wording(question, current_user,
                                             wording_values(form, question))
             else:
-                setup.update_question(question, current_user, question_values(form, kind))
+                questions.update_question(question, current_user, question_values(form, kind))
         except setup.StructureLocked:
             db.session.rollback()
             return _locked_page(survey)
@@ -236,9 +237,9 @@ def question_delete(slug: str, question_id: int):
     if request.method == "GET":
         return render_template("surveys/manage/delete_question.html", survey=survey,
                                question=question,
-                               refused=setup.question_deletion_refused(question))
+                               refused=questions.question_deletion_refused(question))
     try:
-        setup.delete_question(question, current_user)
+        questions.delete_question(question, current_user)
     except setup.StructureLocked:
         db.session.rollback()
         return _locked_page(survey)
@@ -258,7 +259,7 @@ def question_move(slug: str, question_id: int):
     if setup.is_locked(survey):
         return _locked_page(survey)
     try:
-        setup.move_question(question, current_user, request.form.get("direction", ""))
+        questions.move_question(question, current_user, request.form.get("direction", ""))
     except setup.StructureLocked:
         db.session.rollback()
         return _locked_page(survey)

@@ -28,6 +28,7 @@ from mitwirkung.extensions import db
 from mitwirkung.projects.models import Project
 from mitwirkung.surveys import answers as rules
 from mitwirkung.surveys.answering import services as answering
+from mitwirkung.surveys.answering import steps
 from mitwirkung.surveys.models import (
     Audience,
     QuestionKind,
@@ -133,11 +134,11 @@ def answer_requests(app, port: int, voters: list[Voter], seed: int) -> list[list
     path = f"/surveys/{ANSWER_SLUG}/answer"
     with app.app_context():
         survey = db.session.scalar(select(Survey).where(Survey.slug == ANSWER_SLUG))
-        steps = answering.steps(survey, split=True)
+        survey_steps = steps.steps(survey, split=True)
         for index, voter in enumerate(voters):
             answers: rules.Answers = {}
-            for step in steps:
-                shown = answering.shown(step, answers)
+            for step in survey_steps:
+                shown = steps.shown(step, answers)
                 if not shown:
                     continue
                 fields = _form(step, rng)
@@ -145,7 +146,7 @@ def answer_requests(app, port: int, voters: list[Voter], seed: int) -> list[list
                 clients[index % CLIENTS].append(
                     ("page", _post(path, port, voter, {**fields, "answers": token})))
                 # Split steps hold no question conditioned on another of the same step.
-                for question in answering.asked_in(step, answers):
+                for question in steps.asked_in(step, answers):
                     answers[str(question.id)] = rules.read(question, _multidict(fields))
     return clients
 

@@ -8,6 +8,7 @@ import pytest
 from mitwirkung.core.time import utcnow
 from mitwirkung.extensions import db
 from mitwirkung.surveys.answering import services as answering
+from mitwirkung.surveys.answering import steps
 from mitwirkung.surveys.models import Audience, QuestionKind, SurveyStatus
 
 from . import factories
@@ -69,7 +70,7 @@ def test_who_sees_and_answers(as_, app, role, audience, phase):
         return
     assert start(client, "matrix").status_code == 302  # back to the page, which says why
     with app.test_request_context():  # a form made by hand: refused all the same
-        token = answering.seal(survey, {}, answering.steps(survey, split=True)[0], False)
+        token = answering.seal(survey, {}, steps.steps(survey, split=True)[0], False)
     refused = client.post("/surveys/matrix/answer", data={"answers": token,
                                                           f"q{question.id}": "Ja"})
     assert refused.status_code == 302 and refused.headers["Location"].endswith("/surveys/matrix")

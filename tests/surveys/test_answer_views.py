@@ -154,11 +154,12 @@ def test_answers_changed_in_the_hidden_field_are_checked_again(three_pages, as_,
     """A signed token cannot be forged; one made with the key (or a survey changed meanwhile)
     is checked again, question by question, and the send checks the whole response."""
     from mitwirkung.surveys.answering import services as answering
+    from mitwirkung.surveys.answering import steps as answering_steps
 
     q = three_pages
     client = as_("citizen")
     with app.test_request_context():
-        steps = answering.steps(q["survey"], split=True)
+        steps = answering_steps.steps(q["survey"], split=True)
         foreign = {"option": q["wishes"].options[0].id}
         forged = answering.seal(q["survey"], {str(q["way"].id): foreign}, steps[-1], False)
     response = client.post("/surveys/arbeitsweg/answer", data={

@@ -11,7 +11,7 @@ from ...core.database import reads_first
 from ...extensions import db, limiter
 from .. import answers as rules
 from .. import bp, services
-from . import mixing, survey_cache
+from . import mixing, steps, survey_cache
 from . import services as answering
 
 # Every page sent counts per account, or for visitors per address; a stored response from
@@ -57,25 +57,25 @@ def show(slug: str):
     standing = answering.standing(survey, current_user, _browser_key(survey))
     return render_template(
         "surveys/show.html", survey=survey, standing=standing,
-        pages=answering.page_count(survey), mix_size=mixing.mix_size(),
+        pages=steps.page_count(survey), mix_size=mixing.mix_size(),
         results_visible=services.results_visible(survey, current_user))
 
 
 def _page(survey, page: answering.Page, status: int = 200):
-    all_steps = answering.steps(survey, split=not page.js)
+    all_steps = steps.steps(survey, split=not page.js)
     step = page.step
-    shown = answering.shown(step, page.answers)
+    shown = steps.shown(step, page.answers)
     return render_template(
         "surveys/answer.html", survey=survey, step=step, shown=shown,
         token=answering.seal(survey, page.answers, step, page.js), values=page.values,
-        errors=page.errors, js=page.js, pages=answering.page_count(survey),
-        first=answering.previous_step(all_steps, step.index, page.answers) is None,
-        last=page.confirm or not answering.possibly_later(all_steps, step, page.answers),
+        errors=page.errors, js=page.js, pages=steps.page_count(survey),
+        first=steps.previous_step(all_steps, step.index, page.answers) is None,
+        last=page.confirm or not steps.possibly_later(all_steps, step, page.answers),
         confirm=page.confirm,
         hidden={question.id for question in shown
-                if answering.live_conditioned(step, question)
+                if steps.live_conditioned(step, question)
                 and not rules.condition_holds(question, page.answers)},
-        live=lambda question: answering.live_conditioned(step, question),
+        live=lambda question: steps.live_conditioned(step, question),
         field_name=rules.field_name, bounds=rules.bounds,
         format_number=rules.format_number), status
 
@@ -120,8 +120,8 @@ def _send(survey, checked: rules.Answers):
                               browser=answering.browser_key(survey, cookie))
     except rules.ResponseError as error:  # the survey changed since the page was checked
         db.session.rollback()
-        all_steps = answering.steps(survey, split=not _js())
-        step = answering.step_of(all_steps, next(iter(error.errors)))
+        all_steps = steps.steps(survey, split=not _js())
+        step = steps.step_of(all_steps, next(iter(error.errors)))
         return _page(survey, answering.Page(step, checked, answering.values_of(
             survey.questions, checked), error.errors, _js()), 400)
     except answering.AnswerRefused as error:
@@ -148,9 +148,9 @@ def _send(survey, checked: rules.Answers):
 
 def _last_page(survey, checked: rules.Answers) -> answering.Page:
     """The last page, as it was sent, to send again (what was answered stays)."""
-    all_steps = answering.steps(survey, split=not _js())
+    all_steps = steps.steps(survey, split=not _js())
     asked = [question for question in survey.questions if str(question.id) in checked]
-    step = answering.step_of(all_steps, asked[-1].id if asked else None)
+    step = steps.step_of(all_steps, asked[-1].id if asked else None)
     return answering.Page(step, checked, answering.values_of(survey.questions, checked),
                           js=_js())
 

@@ -62,7 +62,7 @@ def show(slug: str):
 
 
 def _page(survey, page: answering.Page, status: int = 200):
-    all_steps = steps.steps(survey, split=not page.js)
+    all_steps = page.all_steps or steps.steps(survey, split=not page.js)
     step = page.step
     shown = steps.shown(step, page.answers)
     return render_template(

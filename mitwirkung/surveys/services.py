@@ -111,13 +111,15 @@ def response_count(survey: Survey) -> int:
         SurveyResponse.survey_id == survey.id, condition)) or 0
 
 
-# Built once: every answering page asks (statements made anew cost more than the query).
+# Built once, of the table's columns (Core, which the session runs without its ORM steps):
+# every answering page asks (statements made anew cost more than the query).
+_PARTICIPATIONS = SurveyParticipation.__table__.c
 _ANSWERED_BY_ACCOUNT = select(exists().where(
-    SurveyParticipation.survey_id == bindparam("survey_id"),
-    SurveyParticipation.user_id == bindparam("who")))
+    _PARTICIPATIONS.survey_id == bindparam("survey_id"),
+    _PARTICIPATIONS.user_id == bindparam("who")))
 _ANSWERED_BY_BROWSER = select(exists().where(
-    SurveyParticipation.survey_id == bindparam("survey_id"),
-    SurveyParticipation.browser_key == bindparam("who")))
+    _PARTICIPATIONS.survey_id == bindparam("survey_id"),
+    _PARTICIPATIONS.browser_key == bindparam("who")))
 
 
 def has_answered(survey: Survey, user, browser_key: str | None = None) -> bool:

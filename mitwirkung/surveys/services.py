@@ -5,7 +5,7 @@ exports and the project page ask these functions.
 
 from __future__ import annotations
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from ..core.permissions import can
@@ -111,16 +111,26 @@ def response_count(survey: Survey) -> int:
         SurveyResponse.survey_id == survey.id, condition)) or 0
 
 
+# Built once, of the table's columns (Core, which the session runs without its ORM steps):
+# every answering page asks (statements made anew cost more than the query).
+_PARTICIPATIONS = SurveyParticipation.__table__.c
+_ANSWERED_BY_ACCOUNT = select(exists().where(
+    _PARTICIPATIONS.survey_id == bindparam("survey_id"),
+    _PARTICIPATIONS.user_id == bindparam("who")))
+_ANSWERED_BY_BROWSER = select(exists().where(
+    _PARTICIPATIONS.survey_id == bindparam("survey_id"),
+    _PARTICIPATIONS.browser_key == bindparam("who")))
+
+
 def has_answered(survey: Survey, user, browser_key: str | None = None) -> bool:
     """Whether this account (or, for visitors, this browser) has sent a response."""
     if getattr(user, "is_authenticated", False):
-        who = SurveyParticipation.user_id == user.id
+        statement, who = _ANSWERED_BY_ACCOUNT, user.id
     elif browser_key:
-        who = SurveyParticipation.browser_key == browser_key
+        statement, who = _ANSWERED_BY_BROWSER, browser_key
     else:
         return False
-    return bool(db.session.scalar(select(exists().where(
-        SurveyParticipation.survey_id == survey.id, who))))
+    return bool(db.session.scalar(statement, {"survey_id": survey.id, "who": who}))
 
 
 def responses_exist(survey: Survey) -> bool:

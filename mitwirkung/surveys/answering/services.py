@@ -174,6 +174,8 @@ class Page:
     # Sent with Next, but no later question turned out to be asked: shown again to be sent,
     # so that a button that said "Next" never sends the response.
     confirm: bool = False
+    # The survey's steps as this page is shown (split unless `js`), when already cut.
+    all_steps: list[Step] | None = None
 
 
 @dataclass
@@ -199,7 +201,8 @@ def start(survey: Survey, user, js: bool) -> Page:
     answers = stored_answers(survey, user) if getattr(user, "is_authenticated", False) else {}
     all_steps = steps(survey, split=not js)
     step = first_step(all_steps, answers)
-    return Page(step, answers, values_of(survey.questions, answers), js=js)
+    return Page(step, answers, values_of(survey.questions, answers), js=js,
+                all_steps=all_steps)
 
 
 def turn(survey: Survey, form, js: bool) -> Page | Finished:
@@ -223,7 +226,7 @@ def turn(survey: Survey, form, js: bool) -> Page | Finished:
     if earlier_errors:
         back_to = step_of(sent_steps, next(iter(earlier_errors)))
         return Page(back_to, answers, values_of(survey.questions, answers), earlier_errors,
-                    shown_whole)
+                    shown_whole, all_steps=sent_steps)
     values = {name: list(form.getlist(name)) for name in form if name.startswith("q")}
     errors: dict[int, str] = {}
     for question in current.questions:
@@ -238,29 +241,32 @@ def turn(survey: Survey, form, js: bool) -> Page | Finished:
             answers.pop(key, None)
     going_back = form.get("action") == "back"
     if errors and not going_back:  # the same page again, as it was shown, with what was typed
-        return Page(current, answers, values, errors, shown_whole)
+        return Page(current, answers, values, errors, shown_whole, all_steps=sent_steps)
     # The next (or previous) step as the page sent counts steps, then as this page will
     # be shown: with JavaScript switched on or off meanwhile, the steps differ.
-    all_steps = steps(survey, split=not js)
+    all_steps = sent_steps if shown_whole == js else steps(survey, split=not js)
     if going_back:
         target = previous_step(sent_steps, current.index, answers) or current
         return Page(step_of(all_steps, target.questions[0].id), answers,
-                    values_of(survey.questions, answers), js=js)
+                    values_of(survey.questions, answers), js=js, all_steps=all_steps)
     following = next_step(sent_steps, current.index, answers)
     if following is not None:
         target = step_of(all_steps, following.questions[0].id)
         if not shown(target, answers):
             target = next_step(all_steps, target.index, answers)
         if target is not None:
-            return Page(target, answers, values_of(survey.questions, answers), js=js)
+            return Page(target, answers, values_of(survey.questions, answers), js=js,
+                        all_steps=all_steps)
     if form.get("action") == "next":
         return Page(step_of(all_steps, current.questions[0].id), answers,
-                    values_of(survey.questions, answers), js=js, confirm=True)
+                    values_of(survey.questions, answers), js=js, confirm=True,
+                    all_steps=all_steps)
     try:
         return Finished(rules.check_response(survey.questions, answers))
     except rules.ResponseError as error:
         back_to = step_of(all_steps, next(iter(error.errors)))
-        return Page(back_to, answers, values_of(survey.questions, answers), error.errors, js)
+        return Page(back_to, answers, values_of(survey.questions, answers), error.errors, js,
+                    all_steps=all_steps)
 
 
 # -- reading a stored response -----------------------------------------------------------

@@ -7,6 +7,7 @@ no script, so the answer it depends on is sent first."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from .. import answers as rules
 from ..models import Survey, SurveyQuestion
@@ -22,9 +23,9 @@ class Step:
     page: int  # the page's number among the survey's pages, from 1
     questions: tuple[SurveyQuestion, ...]
 
-    @property
-    def ids(self) -> set[int]:
-        return {question.id for question in self.questions}
+    @cached_property  # a step is only read; asked for each of its questions
+    def ids(self) -> frozenset[int]:
+        return frozenset(question.id for question in self.questions)
 
 
 def steps(survey: Survey, split: bool) -> list[Step]:

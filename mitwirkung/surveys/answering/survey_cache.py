@@ -24,9 +24,11 @@ from ..models import Survey
 # Surveys of this many slugs at most; a city runs a handful at a time.
 CACHE_SIZE = 64
 
-_CHECK = (select(Survey.version, Project.status)
-          .join(Project, Project.id == Survey.project_id)
-          .where(Survey.slug == bindparam("slug")))
+# Of the tables' columns (Core, which the session runs without its ORM steps).
+_SURVEYS, _PROJECTS = Survey.__table__, Project.__table__
+_CHECK = (select(_SURVEYS.c.version, _PROJECTS.c.status)
+          .join(_PROJECTS, _PROJECTS.c.id == _SURVEYS.c.project_id)
+          .where(_SURVEYS.c.slug == bindparam("slug")))
 
 # slug -> (version, project status, survey) as checked when the survey was read: the
 # version read by the check, not the survey's attribute, which a session that already held

@@ -32,15 +32,15 @@ def _page_limit_key() -> str:
     return f"survey-pages:{request.remote_addr or 'unknown'}"
 
 
-def _survey_or_404(slug: str):
+def _survey_or_404(slug: str, user=current_user):
     survey = survey_cache.survey(slug)
-    if survey is None or not services.may_see(survey, current_user):
+    if survey is None or not services.may_see(survey, user):
         abort(404)
     return survey
 
 
-def _browser_key(survey):
-    if current_user.is_authenticated:
+def _browser_key(survey, user=current_user):
+    if user.is_authenticated:
         return None
     return answering.browser_key(survey, request.cookies.get(BROWSER_COOKIE))
 
@@ -62,7 +62,7 @@ def show(slug: str):
 
 
 def _page(survey, page: answering.Page, status: int = 200):
-    all_steps = steps.steps(survey, split=not page.js)
+    all_steps = page.all_steps or steps.steps(survey, split=not page.js)
     step = page.step
     shown = steps.shown(step, page.answers)
     return render_template(
@@ -86,29 +86,31 @@ def _page(survey, page: answering.Page, status: int = 200):
 def answer(slug: str):
     """GET: the first page (prefilled when a response may be changed). POST: a page sent;
     the next page, the same with its errors, or, after the last, the response stored."""
-    survey = _survey_or_404(slug)
-    standing = answering.standing(survey, current_user, _browser_key(survey))
+    # The account (or the anonymous user) once, not through current_user's proxy each time.
+    user = current_user._get_current_object()
+    survey = _survey_or_404(slug, user)
+    standing = answering.standing(survey, user, _browser_key(survey, user))
     if standing.obstacle is not None:
         flash(str(standing.obstacle()), "error")
         return redirect(url_for("surveys.show", slug=slug))
     if not survey.questions:
         abort(404)
     if request.method == "GET":
-        return _page(survey, answering.start(survey, current_user, _js()))
+        return _page(survey, answering.start(survey, user, _js()))
     try:
         turned = answering.turn(survey, request.form, _js())
     except answering.StaleForm as error:
         flash(str(error), "error")
-        return _page(survey, answering.start(survey, current_user, _js()), 400)
+        return _page(survey, answering.start(survey, user, _js()), 400)
     if isinstance(turned, answering.Page):
         return _page(survey, turned, 400 if turned.errors else 200)
-    return _send(survey, turned.answers)
+    return _send(survey, user, turned.answers)
 
 
-def _send(survey, checked: rules.Answers):
+def _send(survey, user, checked: rules.Answers):
     cookie = request.cookies.get(BROWSER_COOKIE)
     new_cookie = None
-    if not current_user.is_authenticated:
+    if not user.is_authenticated:
         if not _within_send_limits():
             flash(_("Many responses have come from your network in a short time. Please "
                     "wait a minute and send again."), "error")
@@ -116,7 +118,7 @@ def _send(survey, checked: rules.Answers):
         if not cookie:
             cookie = new_cookie = secrets.token_urlsafe(32)
     try:
-        sent = answering.send(survey, current_user, checked,
+        sent = answering.send(survey, user, checked,
                               browser=answering.browser_key(survey, cookie))
     except rules.ResponseError as error:  # the survey changed since the page was checked
         db.session.rollback()
@@ -131,7 +133,7 @@ def _send(survey, checked: rules.Answers):
     db.session.commit()  # stored from here, also if the mix fails
     if sent.waiting:
         mixing.mix_if_due(sent.survey_id, sent.waiting)
-    if not current_user.is_authenticated:
+    if not user.is_authenticated:
         _count_send()
     # The quiz score travels in the person's own (signed) session cookie: for an anonymous
     # survey the server keeps nothing that could show it again.

@@ -24,10 +24,18 @@ from __future__ import annotations
 from collections import defaultdict
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, select
 
 from ...core.database import own_transaction
-from ...core.mixing import is_due, mix_apart, shuffled_with_new_ids, vacuum
+from ...core.mixing import (
+    is_due,
+    lock_state,
+    mix_apart,
+    shuffled_with_new_ids,
+    state_lock,
+    vacuum,
+)
+from ...core.mixing import mix as mix_once
 from ...core.time import utcnow
 from ...extensions import db
 from .. import tallies
@@ -69,56 +77,37 @@ def seal_if_closed(survey: Survey) -> bool:
     return True
 
 
+class _ResponseInbox:
+    """A survey's inbox as core/mixing.py's mix handles it."""
+
+    def __init__(self, survey_id: int):
+        self.survey_id = survey_id
+
+    def lock(self, wait: bool):
+        return lock_state(_STATE, self.survey_id, wait)
+
+    def take_inbox(self) -> list[Rows]:
+        return _take_inbox(self.survey_id)
+
+    def take_group(self, mix: int) -> list[Rows]:
+        return _take_group(self.survey_id, mix)
+
+    def insert(self, responses: list[Rows], mix: int) -> None:
+        _insert(self.survey_id, responses, mix)
+
+    def finish(self, mixes: int, counted: int, upto: int, seal: bool) -> None:
+        _finish(self.survey_id, mixes, counted, upto,
+                **({"sealed_at": utcnow()} if seal else {}))
+
+
 def _mix(survey_id: int, final: bool) -> bool:
-    """One mix of the survey's inbox; True if it moved responses (when `final`: if it
-    moved the newest group again). Runs in the caller's transaction."""
-    survey = _lock(survey_id, wait=final)
-    if survey is None or survey.sealed_at is not None:
-        return False  # another process is mixing right now, or the survey is sealed
-    k, last, counted = mix_size(), survey.mixes, survey.mixes_counted
-    if not final and survey.waiting < k:
-        return False  # another mix came first
-    waiting = _take_inbox(survey_id)
-    if not final:
-        if len(waiting) < k:  # the count was read just before another mix committed
-            db.session.rollback()
-            return False
-        last += 1
-        _insert(survey_id, waiting, last)
-        # The newest group waits for the next step, unless groups are single responses.
-        _finish(survey_id, last, counted, max(counted, last if k == 1 else last - 1))
-        return True
-    mixed_again = bool(waiting) and last > counted
-    if mixed_again:  # the remainder joins the newest group, mixed as one: never counted
-        # yet (last > counted), it is counted once below, with the remainder
-        _insert(survey_id, waiting + _take_group(survey_id, last), last)
-    elif waiting:
-        last += 1
-        _insert(survey_id, waiting, last)
-    _finish(survey_id, last, counted, last, sealed_at=utcnow())
-    return mixed_again
+    """One mix of the survey's inbox (core/mixing.py `mix`); True if it moved responses
+    (when `final`: if it moved the newest group again). Runs in the caller's transaction.
+    The newest group, mixed again at the seal, was never counted, so it is counted once."""
+    return mix_once(_ResponseInbox(survey_id), mix_size(), final)
 
 
-_LOCK = select(
-    Survey.sealed_at, Survey.mixes, Survey.mixes_counted,
-    select(func.count()).select_from(SurveyInbox).where(SurveyInbox.survey_id == Survey.id)
-    .scalar_subquery().label("waiting"),
-).where(Survey.id == bindparam("survey_id"))
-_LOCK_OR_WAIT = _LOCK.with_for_update()
-_LOCK_OR_SKIP = _LOCK.with_for_update(key_share=True, skip_locked=True)
-
-
-def _lock(survey_id: int, wait: bool):
-    """Lock the survey against other mixes and read its mixing state and how many
-    responses wait (None: no such survey, or, unless `wait`, another mix holds the lock).
-    On PostgreSQL the sealing mix takes the lock that a send's participation waits for
-    (FOR UPDATE against its FOR KEY SHARE), so a send still running finishes first and a
-    later one finds the survey sealed; other mixes take one that sends pass. SQLite runs
-    one write transaction at a time."""
-    query = _LOCK
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = _LOCK_OR_WAIT if wait else _LOCK_OR_SKIP
-    return db.session.execute(query, {"survey_id": survey_id}).first()
+_STATE = state_lock(Survey, SurveyInbox.survey_id)
 
 
 _TAKE_INBOX = (delete(SurveyInbox).where(SurveyInbox.survey_id == bindparam("survey_id"))

@@ -22,10 +22,18 @@ from __future__ import annotations
 from collections import defaultdict
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, func, select, text
+from sqlalchemy import bindparam, delete, select, text
 
 from ...core.database import own_transaction
-from ...core.mixing import is_due, mix_apart, shuffled_with_new_ids, vacuum
+from ...core.mixing import (
+    is_due,
+    lock_state,
+    mix_apart,
+    shuffled_with_new_ids,
+    state_lock,
+    vacuum,
+)
+from ...core.mixing import mix as mix_once
 from ...core.time import utcnow
 from ...extensions import db
 from ..models import (
@@ -75,55 +83,36 @@ def seal_if_closed(vote: Vote) -> bool:
     return True
 
 
+class _BallotInbox:
+    """A vote's inbox as core/mixing.py's mix handles it."""
+
+    def __init__(self, vote_id: int):
+        self.vote_id = vote_id
+
+    def lock(self, wait: bool):
+        return lock_state(_STATE, self.vote_id, wait)
+
+    def take_inbox(self) -> list[Choices]:
+        return _take_inbox(self.vote_id)
+
+    def take_group(self, mix: int) -> list[Choices]:
+        return _take_group(self.vote_id, mix)
+
+    def insert(self, ballots: list[Choices], mix: int) -> None:
+        _insert(self.vote_id, ballots, mix)
+
+    def finish(self, mixes: int, counted: int, upto: int, seal: bool) -> None:
+        sealing = {"sealed_at": utcnow(), "box_version": new_box_version()} if seal else {}
+        _finish(self.vote_id, mixes, counted, upto, **sealing)
+
+
 def _mix(vote_id: int, final: bool) -> bool:
-    """One mix of the vote's inbox; True if it moved ballots (when `final`: if it moved
-    the newest group again). Runs in the caller's transaction."""
-    vote = _lock(vote_id, wait=final)
-    if vote is None or vote.sealed_at is not None:
-        return False  # another process is mixing this vote right now, or it is sealed
-    k, last, counted = mix_size(), vote.mixes, vote.mixes_counted
-    if not final and vote.waiting < k:
-        return False  # another mix came first
-    waiting = _take_inbox(vote_id)
-    if not final:
-        if len(waiting) < k:  # the count was read just before another mix committed
-            db.session.rollback()
-            return False
-        last += 1
-        _insert(vote_id, waiting, last)
-        # The newest group waits for the next step, unless groups are single ballots.
-        _finish(vote_id, last, counted, last if k == 1 else last - 1)
-        return True
-    mixed_again = bool(waiting) and last > counted
-    if mixed_again:  # the remainder joins the uncounted newest group, mixed as one
-        _insert(vote_id, waiting + _take_group(vote_id, last), last)
-    elif waiting:
-        last += 1
-        _insert(vote_id, waiting, last)
-    _finish(vote_id, last, counted, last, sealed_at=utcnow(), box_version=new_box_version())
-    return mixed_again
+    """One mix of the vote's inbox (core/mixing.py `mix`); True if it moved ballots (when
+    `final`: if it moved the newest group again). Runs in the caller's transaction."""
+    return mix_once(_BallotInbox(vote_id), mix_size(), final)
 
 
-_LOCK = select(
-    Vote.sealed_at, Vote.mixes, Vote.mixes_counted,
-    select(func.count()).select_from(InboxBallot).where(InboxBallot.vote_id == Vote.id)
-    .scalar_subquery().label("waiting"),
-).where(Vote.id == bindparam("vote_id"))
-_LOCK_OR_WAIT = _LOCK.with_for_update()
-_LOCK_OR_SKIP = _LOCK.with_for_update(key_share=True, skip_locked=True)
-
-
-def _lock(vote_id: int, wait: bool):
-    """Lock the vote against other mixes and read its mixing state and how many ballots
-    wait (None: no such vote, or, unless `wait`, another mix holds the lock). On PostgreSQL
-    the sealing mix takes the lock that casts wait for (FOR UPDATE against their FOR KEY
-    SHARE), so a cast still running finishes first and a later one finds the vote sealed;
-    the other mixes take one that casts pass (FOR NO KEY UPDATE). SQLite runs one write
-    transaction at a time."""
-    query = _LOCK
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = _LOCK_OR_WAIT if wait else _LOCK_OR_SKIP
-    return db.session.execute(query, {"vote_id": vote_id}).first()
+_STATE = state_lock(Vote, InboxBallot.vote_id)
 
 
 _TAKE_INBOX = (delete(InboxBallot).where(InboxBallot.vote_id == bindparam("vote_id"))

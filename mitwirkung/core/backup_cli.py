@@ -78,7 +78,7 @@ def _may_replace(manifest, force: bool) -> None:
     now = _("The database holds %(summary)s.", summary=backups.summary(counts))
     then = _("The backup of %(created)s holds %(summary)s.", created=manifest.created,
              summary=backups.summary(manifest.counts))
-    if not sys.stdin.isatty():
+    if not _at_a_terminal():
         raise backups.BackupError(
             f"{now} {then} " + _("Restoring replaces everything in the database by the "
                                  "backup: add --force to do so; nothing was changed."))
@@ -86,3 +86,7 @@ def _may_replace(manifest, force: bool) -> None:
     if not click.confirm(_("Replace everything in the database by the backup?"), default=False,
                          err=True):
         raise backups.BackupError(_("nothing was changed"))
+
+
+def _at_a_terminal() -> bool:
+    return sys.stdin.isatty()

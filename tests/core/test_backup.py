@@ -39,12 +39,13 @@ from ..votes import factories as vote_factories
 
 K = 3  # ballots and responses mixed in threes: some counted, some waiting in the inbox
 PEOPLE = 10
+# The operator's messages in English (the German ones are the catalogue's).
+SETTINGS = {"BALLOT_MIX_SIZE": K, "SURVEY_MIX_SIZE": K, "BABEL_DEFAULT_LOCALE": "en"}
 WOCHENMARKT = Path(__file__).resolve().parents[1] / "data" / "ballots-wochenmarkt.csv"
 
 
 def migrated_app(tmp_path_factory, url: str):
-    app = create_app(app_settings(tmp_path_factory, url)
-                     | {"BALLOT_MIX_SIZE": K, "SURVEY_MIX_SIZE": K})
+    app = create_app(app_settings(tmp_path_factory, url) | SETTINGS)
     done = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert done.exit_code == 0, done.output
     return app
@@ -180,8 +181,7 @@ def test_a_backup_restores_into_a_new_empty_database(world, tmp_path, tmp_path_f
     [backup] = list(tmp_path.glob("mitwirkung-*.tar"))
     assert backup.stat().st_mode & 0o777 == 0o600
 
-    new = create_app(app_settings(tmp_path_factory, second_empty_database_url)
-                     | {"BALLOT_MIX_SIZE": K, "SURVEY_MIX_SIZE": K})
+    new = create_app(app_settings(tmp_path_factory, second_empty_database_url) | SETTINGS)
     done = restore(new, backup)  # empty: nothing to ask
     assert done.exit_code == 0, done.output
     assert "as this version of MitWirkung expects" in done.stdout

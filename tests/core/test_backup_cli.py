@@ -20,11 +20,14 @@ from .. import factories
 from ..backups import restore, take_backup
 from ..conftest import app_settings
 
+ENGLISH = {"BABEL_DEFAULT_LOCALE": "en"}
+
 
 @pytest.fixture
 def migrated(tmp_path_factory, empty_database_url):
-    """A migrated database of its own (these commands commit), with one account."""
-    app = create_app(app_settings(tmp_path_factory, empty_database_url))
+    """A migrated database of its own (these commands commit), with one account; the
+    operator's messages in English (the German ones are the catalogue's)."""
+    app = create_app(app_settings(tmp_path_factory, empty_database_url) | ENGLISH)
     done = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert done.exit_code == 0, done.output
     with app.app_context():
@@ -93,6 +96,14 @@ def test_a_missing_file_or_one_that_is_no_backup_is_refused(migrated, tmp_path, 
     assert done.exit_code == 1
     assert ("does not exist" if content is None else "is not a MitWirkung backup") in done.stderr
     assert accounts(migrated) == 1
+
+
+def test_the_operator_is_told_in_german_by_default(tmp_path_factory, empty_database_url,
+                                                   tmp_path):
+    german = create_app(app_settings(tmp_path_factory, empty_database_url))
+    done = restore(german, tmp_path / "gestern.tar")
+    assert done.exit_code == 1
+    assert done.stderr == f"Error: {tmp_path / 'gestern.tar'} existiert nicht\n"
 
 
 def test_a_damaged_database_in_the_backup_changes_nothing(migrated, tmp_path):

@@ -9,6 +9,10 @@ These tests commit for real, on their own empty databases, migrated as `make run
 from __future__ import annotations
 
 import json
+import sqlite3
+import tarfile
+import threading
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
@@ -28,7 +32,7 @@ from mitwirkung.votes.casting import ballot_box
 from mitwirkung.votes.models import Vote, new_box_version
 
 from .. import factories
-from ..backups import restore, take_backup
+from ..backups import copied_rows, dump_as_sql, extract_database, restore, take_backup
 from ..comments import factories as comment_factories
 from ..conftest import app_settings, signed_in_client
 from ..projects import factories as project_factories
@@ -188,3 +192,40 @@ def test_a_backup_restores_into_a_new_empty_database(world, tmp_path, tmp_path_f
     assert observed(new) == before
     with new.app_context():
         db.engine.dispose()
+
+
+def test_a_backup_taken_while_accounts_are_written_is_consistent(world, tmp_path):
+    """The app keeps writing while the backup runs, and the copy is one moment's: it holds
+    exactly the accounts its manifest counted."""
+    app, stop, errors, written = world["app"], threading.Event(), [], []
+
+    def register():
+        while not stop.is_set():
+            try:
+                with app.app_context():
+                    written.append(factories.user().id)
+                    db.session.remove()
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+                return
+
+    writer = threading.Thread(target=register)
+    writer.start()
+    try:
+        backups = [take_backup(app, tmp_path / f"{n}.tar") for n in range(3)]
+    finally:
+        stop.set()
+        writer.join()
+    assert not errors and written
+    for backup in backups:
+        with tarfile.open(backup) as tar:
+            counted = json.loads(tar.extractfile("mitwirkung-backup.json").read())["counts"]
+        assert _accounts_in(app, backup, tmp_path) == counted["users"]
+
+
+def _accounts_in(app, backup: Path, tmp_path: Path) -> int:
+    copy = extract_database(backup, tmp_path / "copy")
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with closing(sqlite3.connect(copy)) as database:
+            return database.execute("SELECT COUNT(*) FROM users").fetchone()[0]
+    return len(copied_rows(dump_as_sql(app, copy, "--data-only", "--table=users"), "users"))

@@ -133,10 +133,14 @@ def _copy_sqlite(copy: Path) -> Manifest:
     live = _sqlite_file()
     if not Path(live).is_file():
         raise BackupError(_("the database file %(path)s does not exist", path=live))
-    with closing(sqlite3.connect(live)) as source, closing(sqlite3.connect(copy)) as target:
-        source.execute("PRAGMA busy_timeout=10000")
-        source.backup(target)
-        target.execute("PRAGMA journal_mode=DELETE")  # one file, no journal beside it
+    try:
+        with closing(sqlite3.connect(live)) as source, \
+                closing(sqlite3.connect(copy)) as target:
+            source.execute("PRAGMA busy_timeout=10000")
+            source.backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")  # one file, no journal beside it
+    except sqlite3.Error as error:  # a full disk, a damaged database
+        raise BackupError(_("the backup failed: %(error)s", error=error)) from error
     engine = create_engine(f"sqlite:///{copy}")
     try:
         with engine.connect() as connection:
@@ -277,7 +281,12 @@ def restore(archive: Archive) -> Restored:
             with db.engine.connect() as connection:
                 tools = _tools(connection)
             _check_dump(archive, tools, copy)
-        staged = _stage_uploads(archive, Path(current_app.config["UPLOAD_DIR"]))
+        uploads = Path(current_app.config["UPLOAD_DIR"])
+        try:
+            staged = _stage_uploads(archive, uploads)
+        except OSError as error:
+            raise BackupError(_("cannot write %(path)s: %(error)s", path=uploads,
+                                error=error.strerror or error)) from error
         try:
             db.engine.dispose()  # nothing of ours holds the database meanwhile
             if tools is None:

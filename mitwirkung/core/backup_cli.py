@@ -1,11 +1,13 @@
 """`mitwirkung backup PATH` and `mitwirkung restore PATH` (core/backup.py)."""
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
 
 from . import backup as backups
 
@@ -24,10 +26,8 @@ def backup_command(path: Path, force: bool) -> None:
     /usr/lib/postgresql), each a consistent snapshot. The file holds password hashes,
     e-mail addresses and ballots and is readable by its owner only: keep it that way.
     """
-    try:
+    with _errors_told():
         written, manifest = backups.backup(path, replace=force)
-    except backups.BackupError as error:
-        raise click.ClickException(str(error)) from None
     click.echo(_("Backup written to %(path)s: %(summary)s.", path=written,
                  summary=backups.summary(manifest.counts)))
 
@@ -48,12 +48,9 @@ def restore_command(path: Path, force: bool) -> None:
     UPLOAD_DIR, unused. A backup from an older version of MitWirkung: run `mitwirkung db
     upgrade` afterwards (the command says so); one from a newer version is refused.
     """
-    try:
-        with backups.opened(path) as archive:
-            _may_replace(archive.manifest, force)
-            restored = backups.restore(archive)
-    except backups.BackupError as error:
-        raise click.ClickException(str(error)) from None
+    with _errors_told(), backups.opened(path) as archive:
+        _may_replace(archive.manifest, force)
+        restored = backups.restore(archive)
     click.echo(_("Restored the backup of %(created)s: %(summary)s.",
                  created=archive.manifest.created, summary=backups.summary(restored.counts)))
     if restored.schema == "current":
@@ -68,6 +65,18 @@ def restore_command(path: Path, force: bool) -> None:
         click.echo(_("The restored database records no schema revision (no alembic_version "
                      "table): check it before starting the app."), err=True)
     click.echo(_("Restart every app server: they keep caches of the data before."))
+
+
+@contextmanager
+def _errors_told():
+    """What went wrong, in a line on stderr and exit 1, not a traceback."""
+    try:
+        yield
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    except OperationalError as error:
+        raise click.ClickException(_("the database cannot be reached: %(error)s",
+                                     error=str(error.orig).strip())) from None
 
 
 def _may_replace(manifest, force: bool) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from mitwirkung import create_app
 from mitwirkung.accounts.models import User
 from mitwirkung.core import backup_cli, backup_postgres
+from mitwirkung.core.backup import Manifest
 from mitwirkung.extensions import db
 
 from .. import factories
@@ -187,3 +188,17 @@ def test_postgresql_tools_older_than_the_server_are_refused(monkeypatch, tmp_pat
     monkeypatch.setattr(backup_postgres, "_major", lambda _path: 13)
     with pytest.raises(backup_postgres.ToolError, match=r"\(version 13\).*server \(version 15\)"):
         backup_postgres.tools_for(_Server())
+
+
+def test_an_unreachable_database_is_named_not_a_traceback(tmp_path_factory, tmp_path):
+    gone = create_app(app_settings(tmp_path_factory, "postgresql+psycopg://nobody@127.0.0.1:1/x")
+                      | ENGLISH)
+    manifest = Manifest("postgresql", None, "2026-12-05T03:00:00Z", {"users": 1}).to_json()
+    member = tarfile.TarInfo("mitwirkung-backup.json")
+    member.size = len(manifest)
+    with tarfile.open(tmp_path / "good.tar", "w") as tar:
+        tar.addfile(member, io.BytesIO(manifest))
+    for args in (["backup", str(tmp_path)], ["restore", str(tmp_path / "good.tar")]):
+        done = gone.test_cli_runner().invoke(args=args)
+        assert done.exit_code == 1
+        assert done.stderr.startswith("Error: the database cannot be reached: ")

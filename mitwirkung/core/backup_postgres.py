@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,19 @@ BEGIN
     SELECT string_agg(format('%I.%I', schemaname, sequencename), ', ') INTO names
         FROM pg_sequences WHERE schemaname = current_schema();
     IF names IS NOT NULL THEN EXECUTE 'DROP SEQUENCE ' || names || ' CASCADE'; END IF;
+END $$;
+"""
+
+# psql commits its one transaction at the end of its input, also of input cut short, when
+# pg_restore fails or this process dies half-way. So the input ends with COMPLETE, written
+# only once pg_restore has succeeded, and without it psql's last command rolls all back.
+COMPLETE = b"SELECT set_config('mitwirkung.restore_complete', 'yes', false);\n"
+CHECK_COMPLETE = """
+DO $$
+BEGIN
+    IF current_setting('mitwirkung.restore_complete', true) IS DISTINCT FROM 'yes' THEN
+        RAISE EXCEPTION 'the dump was cut short';
+    END IF;
 END $$;
 """
 
@@ -151,21 +165,34 @@ def table_of_contents(tools: Tools, dump_file: Path) -> str:
 
 def restore(tools: Tools, dump_file: Path) -> None:
     """Replace the database by the dump in one transaction: pg_restore writes the dump as
-    SQL, and psql runs DROP_EVERYTHING and it with --single-transaction; on any error
-    nothing changes."""
-    with tempfile.TemporaryFile() as script_errors:
+    SQL, and psql runs DROP_EVERYTHING, it and CHECK_COMPLETE with --single-transaction;
+    on any error nothing changes."""
+    with tempfile.TemporaryFile() as script_errors, tempfile.TemporaryFile() as apply_errors:
+        applying = subprocess.Popen(
+            tools.command("psql", "--no-psqlrc", "--quiet", "--single-transaction",
+                          "--set=ON_ERROR_STOP=1", f"--command={DROP_EVERYTHING}",
+                          "--file=-", f"--command={CHECK_COMPLETE}"),
+            env=tools.env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+            stderr=apply_errors)
         script = subprocess.Popen(
             [str(tools.directory / "pg_restore"), "--no-owner", "--no-privileges", "--file=-",
              str(dump_file)], env=tools.env, stdout=subprocess.PIPE, stderr=script_errors)
-        applied = subprocess.run(
-            tools.command("psql", "--no-psqlrc", "--quiet", "--single-transaction",
-                          "--set=ON_ERROR_STOP=1", "--output=/dev/null",
-                          f"--command={DROP_EVERYTHING}", "--file=-"),
-            env=tools.env, stdin=script.stdout, capture_output=True, text=True, check=False)
-        script.stdout.close()
-        failed = script.wait()
-        script_errors.seek(0)
-        error = script_errors.read().decode(errors="replace").strip()
-    if applied.returncode or failed:
+        try:
+            shutil.copyfileobj(script.stdout, applying.stdin, 1024 * 1024)
+            if script.wait() == 0:
+                applying.stdin.write(COMPLETE)
+            applying.stdin.close()
+        except BrokenPipeError:  # psql stopped at an error, which it tells
+            script.kill()
+            with suppress(BrokenPipeError):
+                applying.stdin.close()
+        failed, applied = script.wait(), applying.wait()
+        errors = [_read(apply_errors), _read(script_errors)]
+    if applied or failed:
         raise ToolError(_("the restore failed and changed nothing: %(error)s",
-                          error=applied.stderr.strip() or error))
+                          error=next((error for error in errors if error), failed or applied)))
+
+
+def _read(stream) -> str:
+    stream.seek(0)
+    return stream.read().decode(errors="replace").strip()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import tarfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from mitwirkung.core.backup import Manifest
 from mitwirkung.extensions import db
 
 from .. import factories
-from ..backups import restore, take_backup
+from ..backups import extract_database, restore, take_backup
 from ..conftest import app_settings
 
 ENGLISH = {"BABEL_DEFAULT_LOCALE": "en"}
@@ -202,3 +203,30 @@ def test_an_unreachable_database_is_named_not_a_traceback(tmp_path_factory, tmp_
         done = gone.test_cli_runner().invoke(args=args)
         assert done.exit_code == 1
         assert done.stderr.startswith("Error: the database cannot be reached: ")
+
+
+@pytest.mark.parametrize("cut_at", [30_000, 10**9])
+def test_a_dump_cut_short_changes_nothing(migrated, tmp_path, cut_at):
+    """pg_restore dies half-way (or at the very end): psql, which would commit what it got
+    at the end of its input, rolls it all back instead."""
+    with migrated.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("pg_restore and psql are PostgreSQL's")
+        with db.engine.connect() as connection:
+            tools = backup_postgres.tools_for(connection)
+    good = take_backup(migrated, tmp_path / "good.tar")
+    dump = extract_database(good, tmp_path / "dump")
+    with migrated.app_context():
+        factories.user()
+        db.session.remove()
+    failing = tmp_path / "bin"
+    failing.mkdir()
+    (failing / "psql").symlink_to(tools.directory / "psql")
+    (failing / "pg_restore").write_text(
+        f'#!/bin/sh\n"{tools.directory / "pg_restore"}" "$@" | head -c {cut_at}\nexit 1\n')
+    (failing / "pg_restore").chmod(0o755)
+    with migrated.app_context(), pytest.raises(backup_postgres.ToolError, match="changed nothing"):
+        backup_postgres.restore(replace(tools, directory=failing), dump)
+    assert accounts(migrated) == 2
+    backup_postgres.restore(tools, dump)  # the same dump, whole
+    assert accounts(migrated) == 1

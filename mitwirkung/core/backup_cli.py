@@ -44,9 +44,11 @@ def restore_command(path: Path, force: bool) -> None:
     data. A database that holds data is replaced only when you say yes to the question,
     which shows what the database and the backup hold, or with --force; without a
     terminal to ask in (cron, a script) it is refused. All or nothing: when anything
-    fails, the database stays as it was. Files uploaded after the backup stay in
-    UPLOAD_DIR, unused. A backup from an older version of MitWirkung: run `mitwirkung db
-    upgrade` afterwards (the command says so); one from a newer version is refused.
+    fails, the database stays as it was. Everything written since the backup is lost,
+    online ballots too (their voters may vote again). Files uploaded after the backup
+    stay in UPLOAD_DIR, unused. A backup from an older version of MitWirkung: run
+    `mitwirkung db upgrade` afterwards (the command says so); one from a newer version is
+    refused.
     """
     with _errors_told(), backups.opened(path) as archive:
         _may_replace(archive.manifest, force)

@@ -49,7 +49,7 @@ def world(tmp_path_factory, empty_database_url):
 
 @contextmanager
 def secret_vote(tmp_path_factory, database_url: str):
-    """The world of these tests (also of test_secrecy_of_backups.py) on a new database."""
+    """The world of these tests (also of tests/core/test_backup_secrecy.py) on a new database."""
     app = create_app(app_settings(tmp_path_factory, database_url) | {"BALLOT_MIX_SIZE": K})
     with app.app_context():
         db.create_all()
@@ -158,20 +158,20 @@ def test_sqlite_orders_pair_nobody_beyond_chance(world):
     assert not [i for i in waiting_ids if i.encode() in raw], "a deleted inbox row left a trace"
 
 
-def assert_sqlite_pairs_nobody(copy: sqlite3.Connection, voters: list[int], truth) -> None:
+def assert_sqlite_pairs_nobody(copy: sqlite3.Connection, voters: list[int], truth,
+                               ballots: str = "ballots", answers: str = "ballot_answers",
+                               ballot_id: str = "ballot_id") -> None:
     """The ballots and their answers have no rowid, are mixed in groups of at least k, and
     no order of their rows, alone or by group, pairs voters (in cast order) with their
-    choices beyond chance."""
-    for table in ("ballots", "ballot_answers"):
+    choices beyond chance. (The responses of an anonymous survey and their answers too.)"""
+    for table in (ballots, answers):
         with pytest.raises(sqlite3.OperationalError, match="rowid"):
             copy.execute(f"SELECT rowid FROM {table}")
-    stored = [row[0] for row in copy.execute("SELECT option_id FROM ballot_answers")]
-    by_ballot = [row[0] for row in copy.execute(
-        "SELECT a.option_id FROM ballots b JOIN ballot_answers a ON a.ballot_id = b.id")]
+    joined = f"{ballots} b JOIN {answers} a ON a.{ballot_id} = b.id"
+    stored = [row[0] for row in copy.execute(f"SELECT option_id FROM {answers}")]
+    by_ballot = [row[0] for row in copy.execute(f"SELECT a.option_id FROM {joined}")]
     groups = defaultdict(list)
-    for mix, option in copy.execute(
-            "SELECT b.mix, a.option_id FROM ballots b JOIN ballot_answers a"
-            " ON a.ballot_id = b.id ORDER BY b.mix"):
+    for mix, option in copy.execute(f"SELECT b.mix, a.option_id FROM {joined} ORDER BY b.mix"):
         groups[mix].append(option)
     assert sorted(len(group) for group in groups.values()) == [K, K, K, K + VOTERS % K]
     assert max(_hits(voters, stored, truth), _hits(voters, by_ballot, truth),

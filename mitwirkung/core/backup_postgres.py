@@ -131,15 +131,16 @@ def connection_of(url: URL) -> tuple[str, dict]:
     """A libpq connection string of `url` without its password, and the environment that
     carries the password."""
     keywords = {"host": url.host, "port": url.port, "user": url.username,
-                "dbname": url.database}
+                "dbname": url.database, "password": url.password}
     for key, value in url.query.items():  # psycopg's query keys are libpq's own
         keywords[key] = value[-1] if isinstance(value, tuple) else value
-    conninfo = " ".join(f"{key}={_quoted(str(value))}" for key, value in keywords.items()
-                        if value not in (None, ""))
     env = dict(os.environ)
     env.pop("PGPASSWORD", None)
-    if url.password:
-        env["PGPASSWORD"] = url.password
+    password = keywords.pop("password")
+    if password:
+        env["PGPASSWORD"] = str(password)
+    conninfo = " ".join(f"{key}={_quoted(str(value))}" for key, value in keywords.items()
+                        if value not in (None, ""))
     return conninfo, env
 
 

@@ -10,7 +10,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from psycopg.conninfo import conninfo_to_dict
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from mitwirkung import create_app
 from mitwirkung.accounts.models import User
@@ -230,3 +232,22 @@ def test_a_dump_cut_short_changes_nothing(migrated, tmp_path, cut_at):
     assert accounts(migrated) == 2
     backup_postgres.restore(tools, dump)  # the same dump, whole
     assert accounts(migrated) == 1
+
+
+@pytest.mark.parametrize("url", [
+    "postgresql+psycopg://stadt:pa ss'wo\\rd@db.example:5433/mitwirkung?sslmode=require",
+    "postgresql+psycopg://stadt@/mitwirkung?host=/run/postgresql&password=pa ss'wo\\rd",
+])
+def test_the_password_reaches_the_tools_by_environment_only(url):
+    conninfo, env = backup_postgres.connection_of(make_url(url))
+    assert env["PGPASSWORD"] == "pa ss'wo\\rd"
+    assert "pa ss" not in conninfo and "password" not in conninfo
+    assert "user='stadt'" in conninfo and "dbname='mitwirkung'" in conninfo
+
+
+def test_the_connection_string_quotes_what_libpq_would_misread():
+    url = make_url("postgresql+psycopg://o%27brien@db.example/mit%20wirkung%5C%27s")
+    conninfo, _env = backup_postgres.connection_of(url)
+    parsed = conninfo_to_dict(conninfo)  # libpq's own reading
+    assert (parsed["user"], parsed["dbname"], parsed["host"]) == (
+        "o'brien", "mit wirkung\\'s", "db.example")

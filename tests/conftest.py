@@ -3,6 +3,7 @@ test, a client, and one signed-in client per role."""
 
 import os
 import re
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -80,12 +81,25 @@ def database_url(request, tmp_path_factory) -> str:
 @pytest.fixture
 def empty_database_url(request, database_url, tmp_path):
     """A URL of a new, empty database of the kind under test (for tests that must commit)."""
+    with _new_database(request, database_url, tmp_path, "empty") as url:
+        yield url
+
+
+@pytest.fixture
+def second_empty_database_url(request, database_url, tmp_path):
+    """Another one, e.g. to restore a backup into."""
+    with _new_database(request, database_url, tmp_path, "second") as url:
+        yield url
+
+
+@contextmanager
+def _new_database(request, database_url: str, tmp_path, suffix: str):
     if not database_url.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        yield f"sqlite:///{tmp_path / suffix}.db"
         return
     url = make_url(database_url)
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    name = "mitwirkung_" + re.sub(r"\W", "_", request.node.name.lower())[:40]
+    name = "mitwirkung_" + re.sub(r"\W", "_", request.node.name.lower())[:40] + "_" + suffix
     with admin.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
         connection.execute(text(f"CREATE DATABASE {name}"))

@@ -170,6 +170,20 @@ def test_a_failing_sqlite_connection_answers_503_then_recovers(sqlite_app, monke
     assert client.get("/").status_code == 200
 
 
+def test_an_exhausted_connection_pool_answers_503(tmp_path_factory, tmp_path):
+    app = own_app(tmp_path_factory, f"sqlite:///{tmp_path / 'pool.db'}",
+                  SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0,
+                                             "pool_timeout": 0.2})
+    with app.app_context():
+        engine = db.engine
+    client = app.test_client()
+    held = engine.connect()  # the pool's only connection, busy elsewhere
+    assert_retry_page(client.get("/"))
+    held.close()
+    assert client.get("/").status_code == 200
+    finish(app)
+
+
 def test_only_errors_that_mean_not_now_count_as_unavailable():
     def sqlite_error(message: str, code: int | None):
         error = sqlite3.OperationalError(message)

@@ -18,6 +18,7 @@ from mitwirkung.extensions import db
 
 from ..conftest import app_settings
 from ..proposals import factories as idea_factories
+from .test_database_unavailable import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "metrics-token-for-tests"
@@ -111,6 +112,14 @@ def test_backlogs_are_read_in_one_query(metrics_app):
                       "mitwirkung_ballots_waiting_for_mix": 0,
                       "mitwirkung_survey_responses_waiting_for_mix": 0}
     assert samples["mitwirkung_database_up"][0][1] == 1
+
+
+def test_a_scrape_while_the_database_is_away_says_so(tmp_path_factory):
+    closed = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/mitwirkung"
+    app = create_app(app_settings(tmp_path_factory, closed) | {"METRICS_TOKEN": TOKEN})
+    samples = scrape(app.test_client())
+    assert samples["mitwirkung_database_up"][0][1] == 0
+    assert not set(BACKLOGS) & set(samples)
 
 
 PROCESS = """

@@ -3,7 +3,7 @@ while the database cannot answer (503, try again), which needs nothing of the da
 
 from contextlib import suppress
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, g, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -25,6 +25,8 @@ def register(app: Flask) -> None:
     app.register_error_handler(DBAPIError, _database_error)
     app.register_error_handler(PoolTimeout, _database_error)
     app.register_error_handler(Exception, _unexpected_error)
+    # First in the list, so it runs after every other after-request hook.
+    app.after_request_funcs.setdefault(None, []).insert(0, _keep_retry_after)
 
 
 def _csrf_error(error: CSRFError):
@@ -74,6 +76,16 @@ def database_unavailable(error: Exception):
         (page.render(retry_after=RETRY_AFTER_SECONDS), ServiceUnavailable.code))
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response.headers["Cache-Control"] = "no-store"
+    g.database_unavailable = True
+    return response
+
+
+def _keep_retry_after(response):
+    """Flask-Limiter raises Retry-After to the end of a rate-limited route's window (up to an
+    hour): that is about this client's rate, not about the database, which is back in
+    seconds."""
+    if response.status_code == ServiceUnavailable.code and g.get("database_unavailable"):
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 

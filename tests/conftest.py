@@ -227,9 +227,14 @@ def count_queries(app):
 
 
 def signed_in_client(app, user):
+    return client_of(app, user.get_id())
+
+
+def client_of(app, user_id: str):
+    """A client signed in as the account with this id (when the object may be gone)."""
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = user_id
         session["_fresh"] = True
     return client
 

@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 from mitwirkung import create_app
 from mitwirkung.extensions import db, limiter
 
-from .conftest import signed_in_client
+from .conftest import client_of, signed_in_client
 from .row_counts import changed, row_counts
 from .url_map import concrete_rules
 
@@ -187,6 +187,10 @@ json_values = st.recursive(
 )
 
 
+# One example in five posts a JSON document instead of the form.
+sometimes_json = st.integers(0, 4).flatmap(lambda roll: json_values if roll == 0 else st.none())
+
+
 def request_body(data: list[tuple], as_json=None) -> tuple:
     """The form as the test client sends it: multipart once any value is a file; or, when
     `as_json` is given, that JSON document instead (no HTML form sends one)."""
@@ -210,16 +214,17 @@ def refused(response) -> bool:
 
 @pytest.mark.parametrize("endpoint", POST_ENDPOINTS)
 def test_every_form_survives_hostile_input(app, admin, world, endpoint):
+    """Any data (offered values, hostile text, the wrong type, fields missing, repeated or
+    unknown, a JSON body) is answered below 500; a refusal leaves every row count alone."""
     fields = discover(app, signed_in_client(app, admin), world).get(endpoint) or {
         "title": ("text", []), "csrf_token": ("hidden", [])}
     paths = sorted({path for rule, method, path in concrete_rules(app, world)
                     if rule.endpoint == endpoint and method == "POST"})
-
     admin_id = admin.get_id()  # the object itself is forgotten after each example
 
     @settings(max_examples=EXAMPLES_PER_FORM)
     @given(path=st.sampled_from(paths), data=fuzzed(fields),
-           as_json=st.none() | st.none() | st.none() | json_values)
+           as_json=sometimes_json)
     def never_5xx_nor_a_partial_write(path, data, as_json):
         with isolated_example():
             before = row_counts()
@@ -234,13 +239,6 @@ def test_every_form_survives_hostile_input(app, admin, world, endpoint):
                 assert not moved, (path, response.status_code, moved, shown(data))
 
     never_5xx_nor_a_partial_write()
-
-
-def client_of(app, user_id: str):
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = user_id, True
-    return client
 
 
 class isolated_example:

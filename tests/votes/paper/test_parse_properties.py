@@ -150,9 +150,11 @@ def test_a_refused_file_writes_nothing_anywhere(vote, staff, app, tmp_path, data
               "station": station, "collected_on": local_today().isoformat(),
               "expected_cards": ""},
     )
-    assert response.status_code == 200
-    assert "Nothing was imported" in response.get_data(as_text=True) or \
-        "Es wurde nichts importiert" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Es wurde nichts importiert" in html
+    first = parsed.errors[0]
+    if first.line:  # the errors are listed, each with its line
+        assert f"Zeile {first.line}:" in html
     assert changed(before, row_counts()) == {}
 
     path = tmp_path / "karten.csv"

@@ -6,6 +6,7 @@ import re
 from contextlib import contextmanager
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -14,6 +15,19 @@ from mitwirkung import create_app
 from mitwirkung.extensions import db
 
 from . import factories
+
+# Property tests (hypothesis) run the same examples every time, so CI is deterministic and
+# a failure repeats; no example database is kept. HYPOTHESIS_PROFILE=explore draws new
+# examples on each run, for a developer hunting bugs. Deadlines are off: the first request
+# of a test builds caches and would fail a per-example deadline for no reason. Fixtures that
+# are not reset between a test's examples are fine: each property restores what it changes.
+settings.register_profile(
+    "ci", derandomize=True, database=None, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                           HealthCheck.data_too_large],
+)
+settings.register_profile("explore", settings.get_profile("ci"), derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_addoption(parser):
@@ -230,9 +244,14 @@ def count_queries(app):
 
 
 def signed_in_client(app, user):
+    return client_of(app, user.get_id())
+
+
+def client_of(app, user_id: str):
+    """A client signed in as the account with this id (when the object may be gone)."""
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = user_id
         session["_fresh"] = True
     return client
 

@@ -124,3 +124,55 @@ class PostgreSQL:
         time.sleep(seconds)
         self.start()
         return time.monotonic()
+
+
+CLI = Path(sys.executable).parent / "mitwirkung"  # installed beside the venv's python
+CLI_TIMEOUT = 300.0
+
+
+def cli(env: dict, *args: str) -> subprocess.CompletedProcess:
+    """Run `mitwirkung ARGS` to its end; its output as text."""
+    return subprocess.run([str(CLI), *args], cwd=ROOT, env={**os.environ, **env},
+                          capture_output=True, text=True, timeout=CLI_TIMEOUT)
+
+
+def cli_killed_when(env: dict, args: list[str], ready, timeout: float = 120.0) -> bool:
+    """Start `mitwirkung ARGS` and SIGKILL it as soon as `ready()` holds; True if it was
+    still running then (killed mid-way), False if it ended first."""
+    proc = subprocess.Popen([str(CLI), *args], cwd=ROOT, env={**os.environ, **env},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    deadline = time.monotonic() + timeout
+    try:
+        while proc.poll() is None and time.monotonic() < deadline:
+            if ready():
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=STOP_TIMEOUT)
+                return proc.returncode == -signal.SIGKILL
+            time.sleep(0.01)
+        return False
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=STOP_TIMEOUT)
+
+
+def writing(engine) -> bool:
+    """Whether another connection holds an open transaction that has written (PostgreSQL:
+    a backend with a transaction id) or SQLite's write lock."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            return bool(connection.execute(text(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()")).scalar())
+    import sqlite3
+
+    probe = sqlite3.connect(engine.url.database, timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        probe.close()

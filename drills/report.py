@@ -1,5 +1,6 @@
 """The one table `make drills` prints, and the notes under it."""
 
+import sys
 from dataclasses import dataclass, field
 
 COLUMNS = ("drill", "database", "requests", "successes", "counted", "lost", "doubled",
@@ -37,6 +38,9 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
     def add(self, row: Row, *notes: str) -> Row:
+        """Add a drill's row (and say so on stderr at once: the table comes at the end)."""
+        print(f"--- {row.drill} ({row.database}): {'PASS' if row.passed else 'FAIL'}",
+              file=sys.stderr, flush=True)
         self.rows.append(row)
         self.notes += [f"{row.drill} ({row.database}): {note}" for note in notes if note]
         return row

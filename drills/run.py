@@ -12,41 +12,26 @@ every row passes. Bounded: every load has a deadline, every process a timeout.
 
 import argparse
 import os
-import secrets
 import signal
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+# bench/ after drills/: its helpers (load, seed, server ...) without shadowing ours.
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent / "bench"))
 
 import database_down  # noqa: E402
 import import_kill  # noqa: E402
 import kills  # noqa: E402
 import mail_drills  # noqa: E402
 import two_servers  # noqa: E402
+from environment import app_for, environment  # noqa: E402
 from report import Report  # noqa: E402
-
-from mitwirkung import create_app  # noqa: E402
 
 # Accounts per load: (full, short).
 SIZES = {"accounts": (600, 120), "csv_rows": (50_000, 10_000), "mails": (300, 60),
          "inbox": (30_000, 5_000)}
-
-
-def environment(database_url: str) -> dict[str, str]:
-    """What gunicorn, the CLI and this process share: the database, one secret key, the
-    rate limits in Redis when there is one, no mail thread (the mail drills run their own)."""
-    return {"DATABASE_URL": database_url, "SECRET_KEY": secrets.token_hex(32),
-            "RATELIMIT_STORAGE_URL": os.environ.get("TEST_REDIS_URL") or "memory://",
-            "RATELIMIT_ENABLED": "1", "MAIL_WORKER": "0", "MAIL_URL": ""}
-
-
-def app_for(env: dict):
-    os.environ.update(env)
-    os.environ.pop("SESSION_COOKIE_SECURE", None)
-    return create_app()
 
 
 def parse_args():
@@ -88,11 +73,16 @@ def main() -> None:
         if wanted("import"):
             import_kill.run(report, app, env, tmp, size["csv_rows"], "postgresql")
         if wanted("mail"):
-            mail_drills.run(report, app, env, tmp, size["mails"], "postgresql")
-        if wanted("database"):
+            mail_drills.run(report, app, env, tmp, size["mails"], "postgresql",
+                            wait_retry=not args.short)
+        if wanted("database") or wanted("import"):  # last: its app takes os.environ
             sqlite_env = environment(f"sqlite:///{tmp / 'drill.db'}")
-            database_down.sqlite(report, app_for(sqlite_env), sqlite_env, tmp,
-                                 size["accounts"])
+            sqlite_app = app_for(sqlite_env)
+            if wanted("database"):
+                database_down.sqlite(report, sqlite_app, sqlite_env, tmp, size["accounts"])
+            if wanted("import"):
+                import_kill.run(report, sqlite_app, sqlite_env, tmp, size["csv_rows"],
+                                "sqlite")
     report.note(f"whole run {time.monotonic() - began:.0f} s")
     print(report.render(), flush=True)
     sys.exit(0 if report.passed else 1)

@@ -51,6 +51,9 @@ class World:
 def build(app, accounts: int) -> World:
     """A fresh database: bench's project, open vote and `accounts` citizens, a board with
     one idea to support (its count at 0) and an open, not anonymous survey of one page."""
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":  # bench's reset drops PostgreSQL's schema only
+            db.drop_all()
     seed.reset_schema(app)
     voters = seed.voter_sessions(app, seed.seed(app, accounts))
     _board_id, public = ideas.seed_board(app, 3)

@@ -61,3 +61,43 @@ def test_tries_from_one_address_count_across_servers(database, redis_storage):
 def test_with_memory_each_server_counts_alone(database):
     """Why production needs Redis: the same tries, and nobody is slowed down."""
     assert two_servers(database, "memory://", "erika", "new-address") == [200] * 12
+
+
+def closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_with_redis_away_limits_hold_in_memory_instead_of_failing(database):
+    """Redis restarting (make drills): every limited request used to be a 500. Now each
+    server counts in its own memory meanwhile: the limits still hold within one process."""
+    away = f"redis://127.0.0.1:{closed_port()}/0"
+    assert probe("try", database, away, "erika", "12", "new-address") == [200] * 11 + [429]
+    assert probe("try", database, away, "jemand", "12", "same") == [200] * 10 + [429] * 2
+
+
+def test_counts_by_hand_fall_back_to_memory_when_the_storage_fails(app_ctx, monkeypatch):
+    """Comments, survey sends and the login slowdown count by hand (core/rate_limits.py):
+    a storage error falls back to this process's memory, never raises."""
+    from limits import parse
+    from limits.strategies import FixedWindowRateLimiter
+
+    from mitwirkung.core import rate_limits
+    from mitwirkung.extensions import limiter
+
+    class Unreachable(FixedWindowRateLimiter):
+        def __init__(self):
+            pass
+
+        def hit(self, *_args):
+            raise ConnectionError("Redis is restarting")
+
+        test = hit
+
+    monkeypatch.setattr(type(limiter), "limiter", property(lambda _self: Unreachable()))
+    limit, key = parse("2 per minute"), "test-fallback"
+    assert [rate_limits.hit(limit, key) for _ in range(3)] == [True, True, False]
+    assert rate_limits.test(limit, key) is False

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from limits import parse
 
+from ...core import rate_limits
 from ...core.database import reads_first
 from ...extensions import db, limiter
 from .. import answers as rules
@@ -164,13 +165,13 @@ def _send_key() -> str:
 def _within_send_limits() -> bool:
     if not limiter.enabled:
         return True
-    return all(limiter.limiter.test(limit, _send_key()) for limit in SEND_LIMITS)
+    return all(rate_limits.test(limit, _send_key()) for limit in SEND_LIMITS)
 
 
 def _count_send() -> None:
     if limiter.enabled:
         for limit in SEND_LIMITS:
-            limiter.limiter.hit(limit, _send_key())
+            rate_limits.hit(limit, _send_key())
 
 
 @bp.route("/surveys/<slug>/thanks")

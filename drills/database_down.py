@@ -1,10 +1,14 @@
-"""Drill 3: the database goes away under load.
+"""Drill 3: the database (or Redis) goes away under load.
 
 PostgreSQL: stopped (fast shutdown: connections cut, transactions rolled back) for a few
 seconds while two app servers take the load, then started again. Meanwhile the app
 answers 503 with Retry-After, never a 500; the clients come back when told. A probe asks
 each server for a page that reads the database every PROBE_EVERY seconds and measures how
 long after the database's return the servers answer it again.
+
+Redis, which holds the rate limits of both app servers: stopped for a few seconds under
+load and started again. Meanwhile each server counts its limits in its own memory; no
+request fails for it.
 
 SQLite: one app server under concurrent writes while another process holds the write
 lock for a while, twice: requests wait their turn (busy_timeout) and answer, never a 500.
@@ -22,7 +26,7 @@ from common import VOTE_SLUG
 from load import Connection  # bench/load.py
 from measure import get
 from report import Row
-from servers import Gunicorn, PostgreSQL
+from servers import Gunicorn, PostgreSQL, Redis
 
 from mitwirkung.extensions import db
 
@@ -58,6 +62,24 @@ def postgresql(report, app, env, tmp, accounts: int) -> None:
                f"again {slowest:.2f} s after it was back (probe every {PROBE_EVERY} s)",
                f"answers by status: {dict(sorted(tally.statuses.items()))}; "
                f"{tally.without_retry_after} 503s without Retry-After", *outcome.notes)
+
+
+def redis(report, app, env, tmp, accounts: int) -> None:
+    built = world.build(app, accounts)
+    rng = random.Random(9)
+    with Redis(tmp) as store:
+        env = {**env, "RATELIMIT_STORAGE_URL": store.url}
+        with Gunicorn("ra", env, tmp) as a, Gunicorn("rb", env, tmp) as b:
+            lists = clients.spread([world.actions(built, v, rng) for v in built.voters],
+                                   built.voters, CLIENTS, 2, twice=True)
+            tally = _with_load([a.port, b.port], lists, lambda: store.down_for(DOWN_SECONDS))
+    outcome = checks.compare(app, tally)
+    report.add(Row("3 Redis stopped for 3 s under load", "postgresql", tally.requests,
+                   outcome.successes, outcome.counted, outcome.lost, outcome.doubled,
+                   tally.retried_503, tally.server_errors, outcome.wrong),
+               f"answers by status: {dict(sorted(tally.statuses.items()))} (the survey's "
+               "pages are rate limited: counted in memory while Redis was away)",
+               *outcome.notes)
 
 
 def sqlite(report, app, env, tmp, accounts: int) -> None:

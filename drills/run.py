@@ -70,6 +70,7 @@ def main() -> None:
             kills.run(report, app, env, tmp, size, "postgresql")
         if wanted("database"):
             database_down.postgresql(report, app, env, tmp, size["accounts"])
+            database_down.redis(report, app, env, tmp, size["accounts"])
         if wanted("import"):
             import_kill.run(report, app, env, tmp, size["csv_rows"], "postgresql")
         if wanted("mail"):

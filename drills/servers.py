@@ -8,6 +8,7 @@ Every process here is started by the drill in a session of its own and killed by
 import os
 import shlex
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -176,3 +177,46 @@ def writing(engine) -> bool:
         return True
     finally:
         probe.close()
+
+
+class Redis:
+    """A private redis-server on 127.0.0.1 (as tests/with_redis.sh starts one), which a
+    drill stops and starts again on the same port."""
+
+    def __init__(self, tmp: Path):
+        self.port = free_port()
+        self.dir = tmp
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "Redis":
+        with open(self.dir / "redis.log", "ab") as log:
+            self.proc = subprocess.Popen(
+                ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
+                 "--appendonly", "no", "--dir", str(self.dir)],
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=STOP_TIMEOUT)
+
+    def down_for(self, seconds: float) -> float:
+        self.stop()
+        time.sleep(seconds)
+        self.start()
+        return time.monotonic()
+
+    def __enter__(self) -> "Redis":
+        return self.start()
+
+    def __exit__(self, *_exc) -> None:
+        self.stop()

@@ -8,6 +8,8 @@ moments into the past in the database, as if the time had passed, and says so; w
 --wait-retry the mail-server drill waits the real minute instead.
 """
 
+import random
+import time
 from datetime import timedelta
 
 import world
@@ -36,7 +38,7 @@ def worker_killed(report, app, env, mails: int, database: str) -> None:
     with SmtpSink(pause=PAUSE) as sink:
         mail_env = {**env, "MAIL_URL": f"smtp://127.0.0.1:{sink.port}"}
         killed = cli_killed_when(mail_env, ["mail", "deliver"],
-                                 lambda: sink.total >= mails // 3)
+                                 _at_a_random_moment(lambda: sink.total >= mails // 3))
         at_kill = sink.total
         claimed = _expire_claims(app)
         finished = cli(mail_env, "mail", "deliver")
@@ -58,8 +60,6 @@ def server_down(report, app, env, mails: int, database: str, wait_retry: bool) -
     waiting = _waiting(app)
     with SmtpSink(port) as sink:
         if wait_retry:
-            import time
-
             time.sleep(retry_pause(1).total_seconds() + 1)
         else:
             _make_due(app)
@@ -72,6 +72,20 @@ def server_down(report, app, env, mails: int, database: str, wait_retry: bool) -
                     f"the outbox; back up "
                     f"{'after the real pause' if wait_retry else '(retry moved to now)'}: "
                     f"exit {back.returncode}", *notes)
+
+
+def _at_a_random_moment(after):
+    """A `ready` test that holds a random time (up to two mails' pauses) after `after()`
+    first holds: the kill lands anywhere in the worker's round, not always just after the
+    sink took a mail."""
+    offset, since = random.uniform(0, 2 * PAUSE), []
+
+    def ready() -> bool:
+        if not since and after():
+            since.append(time.monotonic())
+        return bool(since) and time.monotonic() - since[0] >= offset
+
+    return ready
 
 
 def _queue(app, mails: int) -> list[str]:

@@ -18,15 +18,18 @@ import random
 import sqlite3
 import threading
 import time
+from datetime import date
 
 import checks
 import clients
 import world
 from common import VOTE_SLUG
+from importer import write_csv  # bench/importer.py
 from load import Connection  # bench/load.py
 from measure import get
 from report import Row
-from servers import Gunicorn, PostgreSQL, Redis
+from seed import STAFF_USERNAME
+from servers import Gunicorn, PostgreSQL, Redis, cli
 
 from mitwirkung.extensions import db
 
@@ -106,15 +109,46 @@ def sqlite(report, app, env, tmp, accounts: int) -> None:
                f"{dict(sorted(tally.statuses.items()))}", *outcome.notes)
 
 
-def _with_load(ports, lists, fault) -> clients.Tally:
-    """Run the load; once DOWN_AT of the actions are answered, run `fault()` beside it."""
+def sqlite_import(report, app, env, tmp, accounts: int, rows: int) -> None:
+    """Staff import a big file of paper ballots while citizens write: the import holds
+    SQLite's one write lock while it writes; the others wait their turn."""
+    built = world.build(app, accounts)
+    path = tmp / "busy.csv"
+    write_csv(path, rows)
+    rng = random.Random(10)
+    imported = {}
+
+    def import_file():
+        began = time.monotonic()
+        imported["run"] = cli(env, "ballots", "import", VOTE_SLUG, str(path), "--station",
+                              "Rathaus (Drill)", "--date", date.today().isoformat(),
+                              "--entered-by", STAFF_USERNAME)
+        imported["seconds"] = time.monotonic() - began
+
+    with Gunicorn("sqlite-import", env, tmp, workers=3) as server:
+        lists = clients.spread([world.actions(built, v, rng) for v in built.voters],
+                               built.voters, CLIENTS, 1, twice=True)
+        tally = _with_load([server.port], lists, import_file, share=0.1)
+    outcome = checks.compare(app, tally)
+    run = imported["run"]
+    report.add(Row(f"3 SQLite writes during a {rows:,}-row import", "sqlite", tally.requests,
+                   outcome.successes, outcome.counted, outcome.lost, outcome.doubled,
+                   tally.retried_503, tally.server_errors,
+                   outcome.wrong + (run.returncode != 0)),
+               f"the import took {imported['seconds']:.1f} s (exit {run.returncode}) while 16 "
+               f"clients wrote through 3 workers; answers by status: "
+               f"{dict(sorted(tally.statuses.items()))}", *outcome.notes)
+
+
+def _with_load(ports, lists, fault, share: float = DOWN_AT) -> clients.Tally:
+    """Run the load; once `share` of the actions are answered, run `fault()` beside it."""
     actions = [action for actions in lists for action in actions]
     result = {}
     load = threading.Thread(target=lambda: result.update(
         tally=clients.run(ports, lists, world.outcome, seconds=300)))
     load.start()
     deadline = time.monotonic() + 120
-    while (sum(1 for x in actions if x.outcome != "not sent") < DOWN_AT * len(actions)
+    while (sum(1 for x in actions if x.outcome != "not sent") < share * len(actions)
            and time.monotonic() < deadline and load.is_alive()):
         time.sleep(0.02)
     fault()

@@ -81,6 +81,8 @@ def main() -> None:
             sqlite_app = app_for(sqlite_env)
             if wanted("database"):
                 database_down.sqlite(report, sqlite_app, sqlite_env, tmp, size["accounts"])
+                database_down.sqlite_import(report, sqlite_app, sqlite_env, tmp,
+                                            size["accounts"], size["csv_rows"])
             if wanted("import"):
                 import_kill.run(report, sqlite_app, sqlite_env, tmp, size["csv_rows"],
                                 "sqlite")

@@ -1,6 +1,7 @@
 """The one table `make drills` prints, and the notes under it."""
 
 import sys
+import time
 from dataclasses import dataclass, field
 
 COLUMNS = ("drill", "database", "requests", "successes", "counted", "lost", "doubled",
@@ -36,11 +37,12 @@ class Report:
     title: str
     rows: list[Row] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    began: float = field(default_factory=time.monotonic)
 
     def add(self, row: Row, *notes: str) -> Row:
         """Add a drill's row (and say so on stderr at once: the table comes at the end)."""
-        print(f"--- {row.drill} ({row.database}): {'PASS' if row.passed else 'FAIL'}",
-              file=sys.stderr, flush=True)
+        print(f"--- {time.monotonic() - self.began:5.0f} s  {row.drill} ({row.database}): "
+              f"{'PASS' if row.passed else 'FAIL'}", file=sys.stderr, flush=True)
         self.rows.append(row)
         self.notes += [f"{row.drill} ({row.database}): {note}" for note in notes if note]
         return row
@@ -53,7 +55,9 @@ class Report:
         return bool(self.rows) and all(row.passed for row in self.rows)
 
     def render(self) -> str:
-        table = [COLUMNS, *(row.cells() for row in self.rows)]
+        # In the order of the drills' numbers; each drill's rows as they ran.
+        ordered = sorted(self.rows, key=lambda row: row.drill.split(" ", 1)[0])
+        table = [COLUMNS, *(row.cells() for row in ordered)]
         widths = [max(len(row[i]) for row in table) for i in range(len(COLUMNS))]
         lines = [self.title, "=" * len(self.title)]
         for index, cells in enumerate(table):

@@ -27,9 +27,10 @@ def create_app(overrides: dict | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0)
 
-    from .core import errors, mail, maps, request_guard, security, templating, urls
+    from .core import errors, logs, mail, maps, metrics, request_guard, security, templating, urls
 
     maps.register(app)  # first: a wrong map setting stops the app before anything else
+    logs.register(app)
     request_guard.register(app)
     urls.register(app)
     register_extensions(app)
@@ -37,6 +38,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     errors.register(app)
     mail.register(app)
+    metrics.register(app)
     security.register(app)
     templating.register(app)
 
@@ -75,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     from .comments import bp as comments_bp
     from .core.flag_views import bp as flags_bp
     from .core.health import bp as health_bp
+    from .core.metrics import bp as metrics_bp
     from .core.moderation_queue import bp as moderation_bp
     from .core.reject_reasons_admin import bp as reasons_bp
     from .core.uploads import bp as uploads_bp
@@ -91,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(pages_bp)
     app.register_blueprint(uploads_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(metrics_bp)
     app.register_blueprint(votes_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(surveys_bp)

@@ -17,8 +17,7 @@ def load_config(instance_path: str) -> dict:
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _dev_secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": (database_url := _database_url(instance)),
-        # A server can restart under us; an embedded SQLite file cannot, so it skips the ping.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
         "MAIL_URL": os.environ.get("MAIL_URL", ""),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "MitWirkung <noreply@mitwirkung.example>"),
         "OUTBOX_DIR": str(instance / "outbox"),
@@ -69,7 +68,35 @@ def load_config(instance_path: str) -> dict:
         "MAP_ZOOM": os.environ.get("MAP_ZOOM", "14"),
         # south,west,north,east: points outside are refused (unset: anywhere on earth).
         "MAP_BOUNDS": os.environ.get("MAP_BOUNDS", "").strip(),
+        # Operations (docs/deployment.md). Prometheus metrics at /metrics, only for a request
+        # with `Authorization: Bearer <METRICS_TOKEN>`; unset (the default): /metrics is 404.
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", "").strip(),
+        # Set for several gunicorn workers: a directory, emptied before gunicorn starts, where
+        # prometheus_client's multiprocess mode keeps each worker's counts (it reads the
+        # variable itself, so it must be in the environment, not an override).
+        "PROMETHEUS_MULTIPROC_DIR": os.environ.get("PROMETHEUS_MULTIPROC_DIR", ""),
+        # "json": logs as JSON lines, with one line per request; else Flask's plain text.
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "text").strip().lower(),
+        # The client's address in the request lines: personal data, so only if the operator
+        # asks for it.
+        "LOG_CLIENT_ADDRESS": _flag("LOG_CLIENT_ADDRESS", False),
     }
+
+
+def engine_options(database_url: str) -> dict:
+    """SQLAlchemy's engine options for the database at `database_url`."""
+    # Error messages and logs never show the values of a query (a ballot, a password hash).
+    options = {"hide_parameters": True}
+    if database_url.startswith("sqlite"):
+        return options  # an embedded file cannot restart under us: no ping needed
+    # A server can restart under us: a pooled connection is tried before each use and a
+    # dead one replaced (core/errors.py answers 503 while no new one can be made). A host
+    # that does not answer at all fails the request after 5 s (503) instead of holding the
+    # worker until gunicorn kills it; `connect_timeout` in the URL says otherwise.
+    options["pool_pre_ping"] = True
+    if "connect_timeout" not in database_url:
+        options["connect_args"] = {"connect_timeout": 5}
+    return options
 
 
 def _database_url(instance: Path) -> str:

@@ -1,12 +1,14 @@
 """Engine set-up that the models do not express: SQLite pragmas and real transactions."""
 
+import sqlite3
 from contextlib import contextmanager
 from functools import wraps
 
 from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ..extensions import db
 
@@ -109,3 +111,27 @@ def is_unique_violation(error: IntegrityError) -> bool:
         return True
     return getattr(driver_error, "sqlite_errorname", "") in (
         "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY")
+
+
+# SQLite's primary result codes that mean "not now" rather than "wrong query": busy and
+# locked (past the busy timeout), an I/O error, a full disk, a file it cannot open. Its
+# OperationalError also stands for "no such table" and syntax errors, which are bugs.
+_SQLITE_NOT_NOW = {5, 6, 10, 13, 14}
+
+
+def is_unavailable(error: BaseException | None) -> bool:
+    """True when `error` says the database cannot answer now (down, restarting, a broken
+    connection, the connection pool exhausted, SQLite locked past its busy timeout), not that
+    the request or a query is wrong: the same request may simply be tried again later."""
+    if isinstance(error, PoolTimeout):
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    if isinstance(error.orig, sqlite3.Error):
+        code = getattr(error.orig, "sqlite_errorcode", None)
+        return code is not None and code & 0xFF in _SQLITE_NOT_NOW
+    # PostgreSQL (psycopg): refused, shutting down, starting up, too many connections,
+    # terminated, a serialization failure or deadlock: all worth a retry.
+    return isinstance(error, OperationalError)

@@ -30,7 +30,7 @@ from sqlalchemy import delete, event, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from . import data_rights
+from . import backlogs, data_rights
 from .models import OutgoingMail
 from .time import utcnow
 
@@ -288,6 +288,11 @@ def _erase_person(user) -> None:
 
 
 data_rights.register("mails", export=_export_person, erase=_erase_person)
+backlogs.register("mail_outbox_waiting", "Mails in the outbox not sent yet (or being retried)",
+                  backlogs.rows(OutgoingMail, OutgoingMail.sent_at.is_(None),
+                                OutgoingMail.failed_at.is_(None)))
+backlogs.register("mail_outbox_failed", "Mails given up after every retry failed",
+                  backlogs.rows(OutgoingMail, OutgoingMail.failed_at.is_not(None)))
 
 
 @event.listens_for(Session, "after_commit")

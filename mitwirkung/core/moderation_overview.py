@@ -13,6 +13,7 @@ from flask_babel import ngettext
 from sqlalchemy import Integer, Select, String, func, literal, select, union_all
 
 from ..extensions import db
+from . import backlogs
 from .moderation import ModeratedKind, ModerationState, registered_kinds
 from .time import utcnow
 
@@ -163,3 +164,13 @@ def duration_words(delta: timedelta) -> str:
     if hours < 48:
         return ngettext("%(num)d hour", "%(num)d hours", hours)
     return ngettext("%(num)d day", "%(num)d days", hours // 24)
+
+
+def _queue_length():
+    """How many items of every kind wait for a decision, as one expression."""
+    return sum((backlogs.rows(kind.model, *kind.open_conditions())()
+                for kind in registered_kinds()), literal(0, Integer))
+
+
+backlogs.register("moderation_queue_items", "Contributions waiting for a moderator's decision",
+                  _queue_length)

@@ -42,8 +42,11 @@ def add_security_headers(response):
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     # Pages for signed-in people must never be cached or served to someone else. A response
-    # marked public says it is the same for everyone (the site's colour stylesheet).
-    if (not request.path.startswith("/static/") and not response.cache_control.public
+    # marked public says it is the same for everyone (the site's colour stylesheet); one
+    # marked no-store is kept by nobody already (and the page for while the database is away
+    # cannot ask who is signed in).
+    cache = response.cache_control
+    if (not request.path.startswith("/static/") and not cache.public and not cache.no_store
             and current_user.is_authenticated):
         headers["Cache-Control"] = "private, no-store"
     response.vary.add("Cookie")

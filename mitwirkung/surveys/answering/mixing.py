@@ -26,6 +26,7 @@ from collections import defaultdict
 from flask import current_app
 from sqlalchemy import bindparam, delete, select
 
+from ...core import backlogs
 from ...core.database import own_transaction
 from ...core.mixing import (
     is_due,
@@ -45,6 +46,10 @@ from ..storage import NewResponse, insert_responses
 
 # The answer rows of one response: [question id, statement id, option id, number, text]
 Rows = list[list]
+
+backlogs.register("survey_responses_waiting_for_mix",
+                  "Anonymous survey responses sent and waiting for their mix",
+                  backlogs.rows(SurveyInbox))
 
 
 def mix_size() -> int:

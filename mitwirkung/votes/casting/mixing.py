@@ -24,6 +24,7 @@ from collections import defaultdict
 from flask import current_app
 from sqlalchemy import bindparam, delete, select, text
 
+from ...core import backlogs
 from ...core.database import own_transaction
 from ...core.mixing import (
     is_due,
@@ -50,6 +51,9 @@ from ..services import phase
 
 # (question id, option id or None for blank) per question of one ballot
 Choices = list[list[int | None]]
+
+backlogs.register("ballots_waiting_for_mix", "Online ballots cast and waiting for their mix",
+                  backlogs.rows(InboxBallot))
 
 
 def mix_size() -> int:

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from common import VOTE_SLUG
+from report import Row
 from sqlalchemy import select, text
 from world import SURVEY_SLUG
 
@@ -80,6 +81,13 @@ def compare(app, tally, kinds=("cast", "support", "answer")) -> Outcome:
     result.wrong += len(problems)
     result.notes += problems
     return result
+
+
+def row(drill: str, database: str, tally, outcome: Outcome, wrong: int = 0) -> Row:
+    """A table row from what the clients saw (`tally`) and what the database holds."""
+    return Row(drill, database, tally.requests, outcome.successes, outcome.counted,
+               outcome.lost, outcome.doubled, tally.retried_503, tally.server_errors,
+               outcome.wrong + wrong)
 
 
 def integrity(app) -> list[str]:

@@ -27,7 +27,6 @@ from common import VOTE_SLUG
 from importer import write_csv  # bench/importer.py
 from load import Connection  # bench/load.py
 from measure import get
-from report import Row
 from seed import STAFF_USERNAME
 from servers import Gunicorn, PostgreSQL, Redis, cli
 
@@ -57,10 +56,8 @@ def postgresql(report, app, env, tmp, accounts: int) -> None:
     recoveries = [probe.first_ok_after(back) for probe in probes]
     slowest = max((r - back for r in recoveries if r is not None), default=float("nan"))
     statuses_down = sorted({s for probe in probes for s in probe.statuses_while_down})
-    report.add(Row("3 PostgreSQL stopped for 3 s under load", "postgresql", tally.requests,
-                   outcome.successes, outcome.counted, outcome.lost, outcome.doubled,
-                   tally.retried_503, tally.server_errors,
-                   outcome.wrong + sum(r is None for r in recoveries)),
+    report.add(checks.row("3 PostgreSQL stopped for 3 s under load", "postgresql", tally, outcome,
+                          sum(r is None for r in recoveries)),
                f"answers while the database was down: {statuses_down}; the servers answered "
                f"again {slowest:.2f} s after it was back (probe every {PROBE_EVERY} s)",
                f"answers by status: {dict(sorted(tally.statuses.items()))}; "
@@ -77,9 +74,7 @@ def redis(report, app, env, tmp, accounts: int) -> None:
                                    built.voters, CLIENTS, 2, twice=True)
             tally = _with_load([a.port, b.port], lists, lambda: store.down_for(DOWN_SECONDS))
     outcome = checks.compare(app, tally)
-    report.add(Row("3 Redis stopped for 3 s under load", "postgresql", tally.requests,
-                   outcome.successes, outcome.counted, outcome.lost, outcome.doubled,
-                   tally.retried_503, tally.server_errors, outcome.wrong),
+    report.add(checks.row("3 Redis stopped for 3 s under load", "postgresql", tally, outcome),
                f"answers by status: {dict(sorted(tally.statuses.items()))} (the survey's "
                "pages are rate limited: counted in memory while Redis was away)",
                *outcome.notes)
@@ -101,9 +96,8 @@ def sqlite(report, app, env, tmp, accounts: int) -> None:
 
         tally = _with_load([server.port], lists, hold_lock_twice)
     outcome = checks.compare(app, tally)
-    report.add(Row("3 SQLite write lock held 2 x 2 s under writes", "sqlite", tally.requests,
-                   outcome.successes, outcome.counted, outcome.lost, outcome.doubled,
-                   tally.retried_503, tally.server_errors, outcome.wrong),
+    report.add(checks.row("3 SQLite write lock held 2 x 2 s under writes", "sqlite", tally,
+                          outcome),
                f"the lock held {', '.join(f'{s:.1f} s' for s in held)} while 16 clients "
                f"wrote through 3 workers; answers by status: "
                f"{dict(sorted(tally.statuses.items()))}", *outcome.notes)
@@ -131,10 +125,8 @@ def sqlite_import(report, app, env, tmp, accounts: int, rows: int) -> None:
         tally = _with_load([server.port], lists, import_file, share=0.1)
     outcome = checks.compare(app, tally)
     run = imported["run"]
-    report.add(Row(f"3 SQLite writes during a {rows:,}-row import", "sqlite", tally.requests,
-                   outcome.successes, outcome.counted, outcome.lost, outcome.doubled,
-                   tally.retried_503, tally.server_errors,
-                   outcome.wrong + (run.returncode != 0)),
+    report.add(checks.row(f"3 SQLite writes during a {rows:,}-row import", "sqlite", tally, outcome,
+                          (run.returncode != 0)),
                f"the import took {imported['seconds']:.1f} s (exit {run.returncode}) while 16 "
                f"clients wrote through 3 workers; answers by status: "
                f"{dict(sorted(tally.statuses.items()))}", *outcome.notes)

@@ -62,9 +62,7 @@ def server_killed(report, app, env, tmp, accounts: int, database: str) -> None:
         load.join()
     tally = result["tally"]
     outcome = checks.compare(app, tally)
-    report.add(Row("2 SIGKILL an app server mid-load, restart", database, tally.requests,
-                   outcome.successes, outcome.counted, outcome.lost, outcome.doubled,
-                   tally.retried_503, tally.server_errors, outcome.wrong),
+    report.add(checks.row("2 SIGKILL an app server mid-load, restart", database, tally, outcome),
                f"killed server A after {answered_at_kill:,} of {len(actions):,} actions, "
                f"down {DOWN_SECONDS:.0f} s, up again {up_after:.1f} s after its start; "
                f"{tally.no_answer} tries got no answer and went to the other server",

@@ -37,10 +37,8 @@ def run(report, app, env, tmp, accounts: int, database: str) -> None:
                                CLIENTS, len(ports), twice=True)
         tally = clients.run(ports, lists, world.outcome, seconds=300)
         outcome = checks.compare(app, tally)
-        report.add(Row("1 two servers: cast, support, answer, each twice", database,
-                       tally.requests, outcome.successes, outcome.counted, outcome.lost,
-                       outcome.doubled, tally.retried_503, tally.server_errors,
-                       outcome.wrong), *outcome.notes, _statuses(tally))
+        report.add(checks.row("1 two servers: cast, support, answer, each twice", database, tally,
+                              outcome), *outcome.notes, _statuses(tally))
         _rate_limit(report, built, ports, database)
         _stale_setups(report, app, built, late, ports, database)
 

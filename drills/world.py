@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import ideas
 import seed
 from common import USER_AGENT, VOTE_SLUG
-from measure import CAST_PATH, cast_request
+from measure import cast_request
 from sqlalchemy import select, update
 
 from mitwirkung.accounts.models import User
@@ -110,21 +110,16 @@ def actions(world: World, voter, rng) -> list[tuple[str, bytes]]:
 
 
 def outcome(kind: str, status: int, location: str) -> str:
-    """'ok' (done), 'refused' (already done, or closed) or what else came back."""
+    """'ok' (done), 'refused' (already done, or closed) or what else came back. A support
+    leads back to the idea's support block whether it is new or repeated (a double click
+    changes nothing); the database then says whether it counted."""
+    if kind == "support":
+        return "ok" if status == 302 and "#support-" in location else f"HTTP {status}"
     path = location.split("#")[0].split("?")[0]
-    path = "/" + path.split("://", 1)[-1].split("/", 1)[-1] if "://" in path else path
-    if status == 302 and kind == "support" and f"/ideas/{world_idea(location)}" in path:
-        return "ok"
+    if "://" in path:  # an absolute Location: its path
+        path = "/" + path.split("://", 1)[1].partition("/")[2]
     if status == 302 and path == SUCCESS.get(kind):
         return "ok"
     if status == 302 and path == REFUSED.get(kind):
         return "refused"
     return f"HTTP {status}"
-
-
-def world_idea(location: str) -> str:
-    """The idea id in a support's redirect (…/ideas/<id>#support-<id>)."""
-    return location.rsplit("#support-", 1)[-1] if "#support-" in location else "?"
-
-
-__all__ = ["CAST_PATH", "World", "actions", "build", "outcome", "post"]

@@ -8,6 +8,7 @@ server B, which has both cached, refuses every ballot and response after that.
 """
 
 import random
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,8 @@ import checks
 import clients
 import world
 from common import VOTE_SLUG
+from load import Connection  # bench/load.py
+from measure import get
 from report import Row
 from servers import Gunicorn
 from sqlalchemy import text
@@ -33,12 +36,14 @@ def run(report, app, env, tmp, accounts: int, database: str) -> None:
     rng = random.Random(1)
     with Gunicorn("a", env, tmp) as a, Gunicorn("b", env, tmp) as b:
         ports = [a.port, b.port]
+        _idea_page_counts(built, ports)  # visitors' pages read (and kept, where kept) first
         lists = clients.spread([world.actions(built, v, rng) for v in voters], voters,
                                CLIENTS, len(ports), twice=True)
         tally = clients.run(ports, lists, world.outcome, seconds=300)
         outcome = checks.compare(app, tally)
         report.add(checks.row("1 two servers: cast, support, answer, each twice", database, tally,
                               outcome), *outcome.notes, _statuses(tally))
+        _visitor_pages(report, app, built, ports, database)
         _rate_limit(report, built, ports, database)
         _stale_setups(report, app, built, late, ports, database)
 
@@ -46,6 +51,34 @@ def run(report, app, env, tmp, accounts: int, database: str) -> None:
 def _statuses(tally) -> str:
     return "answers by status: " + ", ".join(f"{s}: {n:,}" for s, n in
                                               sorted(tally.statuses.items()))
+
+
+def _idea_page_counts(built, ports) -> list[int | None]:
+    """The support count a visitor reads on the idea's page, from each server."""
+    counts = []
+    for port in ports:
+        connection = Connection(port)
+        try:
+            status, _location, body = connection.exchange(
+                get(f"/boards/{world.BOARD_SLUG}/ideas/{built.idea_id}", port))
+        finally:
+            connection.close()
+        found = re.search(rb'class="support-count">(\d+)', body) if status == 200 else None
+        counts.append(int(found.group(1)) if found else None)
+    return counts
+
+
+def _visitor_pages(report, app, built, ports, database) -> None:
+    """After supports through both servers, a visitor's idea page on each server shows
+    the count the database holds, whatever either server kept from before."""
+    shown = _idea_page_counts(built, ports)
+    with app.app_context(), db.engine.connect() as connection:
+        stored = connection.execute(text("SELECT supports_count FROM ideas WHERE id = :i"),
+                                    {"i": built.idea_id}).scalar()
+    right = sum(1 for count in shown if count == stored)
+    report.add(Row("1 visitor's idea page on both servers after the load", database,
+                   len(ports), right, len(ports), 0, 0, 0, 0, len(ports) - right),
+               f"supports in the database {stored}, the page shows {shown} (A, B)")
 
 
 def _rate_limit(report, built, ports, database) -> None:

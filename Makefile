@@ -1,6 +1,7 @@
-# MitWirkung: make install | run | test | bench | drills | soak | lint | clean
-# Everything Python lives in .venv; `make test` also installs Debian's chromium, postgresql
-# and redis-server when they are missing and we are root.
+# MitWirkung: make install | run | test | bench | drills | soak | lint | lock | clean
+# Everything Python lives in .venv, installed from requirements.lock (exact versions with
+# their hashes); `make test` also installs Debian's chromium, postgresql and redis-server
+# when they are missing and we are root.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -11,6 +12,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TRANSLATIONS := mitwirkung/translations
+LOCK := requirements.lock
 PYTEST_FLAGS ?= -q
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -21,8 +23,8 @@ translations-update: $(STAMP)
 	    -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
 
-.PHONY: help install translations translations-update run test test-deps server-deps test-sqlite \
-        test-postgres test-browser lint bench drills soak clean distclean
+.PHONY: help install lock translations translations-update run test test-deps server-deps \
+        test-sqlite test-postgres test-browser lint bench drills soak clean distclean
 
 help:
 	@echo "make install   create .venv, install the app with its dev tools, compile translations"
@@ -32,6 +34,8 @@ help:
 	@echo "make drills    faults under load: kills, database and mail server down (DRILLS=short: CI)"
 	@echo "make soak      ten minutes of mixed load; fails if the workers' memory grows"
 	@echo "make lint      ruff check"
+	@echo "make lock      pin pyproject.toml's dependencies (with the dev extra) in $(LOCK)"
+	@echo "               (keeps existing pins; LOCK_FLAGS=--upgrade moves all to the newest)"
 	@echo "make clean     remove caches and build leftovers (distclean: also .venv)"
 
 # --- install ---------------------------------------------------------------------------
@@ -47,11 +51,27 @@ $(BIN)/python:
 	fi
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev]'
+# The lock pins every package, pip and setuptools included, so a clone installs the same
+# bytes next year; the app itself goes in without resolving anything, built by the locked
+# setuptools rather than whatever an isolated build would fetch (its warning that a folder
+# named like the package shadows it is the point of an editable install here).
+$(STAMP): pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r $(LOCK)
+	PYTHONWARNINGS="ignore:Editable installation" \
+	    $(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	@touch $@
 
 install: $(STAMP) translations
+
+# After a change of pyproject.toml's dependencies: resolve again and pin with hashes. Pins
+# that still fit stay as they are (pip-compile starts from the existing lock).
+# tests/test_lock.py fails while the lock and pyproject.toml disagree.
+LOCK_FLAGS ?=
+lock: $(STAMP)
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile -q --generate-hashes --allow-unsafe \
+	    --extra dev --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_FLAGS) \
+	    -o $(LOCK) pyproject.toml
+	$(MAKE) --no-print-directory install
 
 translations: $(STAMP)
 	@if compgen -G '$(TRANSLATIONS)/*/LC_MESSAGES/*.po' >/dev/null; then \

@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from mitwirkung.core import content_version
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -93,6 +95,9 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # Migrations run before the content version's table exists, and a new release's
+        # processes start with empty page caches anyway (core/content_version.py).
+        connection.info[content_version.OFF] = True
         # Batch mode on SQLite copies a table and drops the old one; with foreign keys on,
         # that drop would delete every row referencing the table (ON DELETE CASCADE). The
         # pragma cannot change inside a transaction, so it is set on the bare connection

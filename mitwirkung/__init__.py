@@ -50,7 +50,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every model known to SQLAlchemy and Alembic)
-    from .core import migrations
+    from .core import content_version, migrations
     from .core.database import configure_engine
     from .core.i18n import select_locale
     from .extensions import babel, csrf, db, limiter, login_manager
@@ -58,6 +58,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+        content_version.watch(db.engine)
     migrations.register(app)
     login_manager.init_app(app)
     csrf.init_app(app)

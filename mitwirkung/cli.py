@@ -12,6 +12,7 @@ def main() -> None:
 
 def register_commands(app: Flask) -> None:
     from .accounts.cli import users
+    from .core.backup_cli import backup_command, restore_command
     from .core.mail_cli import mail
     from .core.moderation_cli import moderation
     from .demo import demo_command
@@ -25,3 +26,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(results_command)
     app.cli.add_command(ballots)
     app.cli.add_command(votes)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

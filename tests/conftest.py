@@ -3,8 +3,10 @@ test, a client, and one signed-in client per role."""
 
 import os
 import re
+from contextlib import contextmanager
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -13,6 +15,19 @@ from mitwirkung import create_app
 from mitwirkung.extensions import db
 
 from . import factories
+
+# Property tests (hypothesis) run the same examples every time, so CI is deterministic and
+# a failure repeats; no example database is kept. HYPOTHESIS_PROFILE=explore draws new
+# examples on each run, for a developer hunting bugs. Deadlines are off: the first request
+# of a test builds caches and would fail a per-example deadline for no reason. Fixtures that
+# are not reset between a test's examples are fine: each property restores what it changes.
+settings.register_profile(
+    "ci", derandomize=True, database=None, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                           HealthCheck.data_too_large],
+)
+settings.register_profile("explore", settings.get_profile("ci"), derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_addoption(parser):
@@ -80,12 +95,25 @@ def database_url(request, tmp_path_factory) -> str:
 @pytest.fixture
 def empty_database_url(request, database_url, tmp_path):
     """A URL of a new, empty database of the kind under test (for tests that must commit)."""
+    with _new_database(request, database_url, tmp_path, "empty") as url:
+        yield url
+
+
+@pytest.fixture
+def second_empty_database_url(request, database_url, tmp_path):
+    """Another one, e.g. to restore a backup into."""
+    with _new_database(request, database_url, tmp_path, "second") as url:
+        yield url
+
+
+@contextmanager
+def _new_database(request, database_url: str, tmp_path, suffix: str):
     if not database_url.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        yield f"sqlite:///{tmp_path / suffix}.db"
         return
     url = make_url(database_url)
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    name = "mitwirkung_" + re.sub(r"\W", "_", request.node.name.lower())[:40]
+    name = "mitwirkung_" + re.sub(r"\W", "_", request.node.name.lower())[:40] + "_" + suffix
     with admin.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
         connection.execute(text(f"CREATE DATABASE {name}"))
@@ -166,13 +194,16 @@ def _fresh_rate_limits(request):
 def _empty_ballot_box_cache():
     """Each test's votes and surveys are rolled back, and a rolled-back one's id comes
     again: a ballot box or survey kept by an earlier test must not stand in for it."""
+    from mitwirkung.core import page_cache
     from mitwirkung.surveys.answering import survey_cache
     from mitwirkung.votes.casting import ballot_box
 
     ballot_box.forget_all()
     survey_cache.forget_all()
+    page_cache.forget_all()
     yield
     ballot_box.forget_all()
+    page_cache.forget_all()
     survey_cache.forget_all()
 
 
@@ -213,9 +244,14 @@ def count_queries(app):
 
 
 def signed_in_client(app, user):
+    return client_of(app, user.get_id())
+
+
+def client_of(app, user_id: str):
+    """A client signed in as the account with this id (when the object may be gone)."""
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = user_id
         session["_fresh"] = True
     return client
 

@@ -1,7 +1,6 @@
 """Account forms; labels are lazy so they follow the chosen language."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -25,6 +24,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..core.forms import Form
 from .passwords import MIN_LENGTH, password_problem
 from .services import username_taken
 
@@ -64,7 +64,7 @@ class NewPasswordMixin:
             raise ValidationError(problem)
 
 
-class RegisterForm(NewPasswordMixin, FlaskForm):
+class RegisterForm(NewPasswordMixin, Form):
     username = StringField(
         _l("Username"),
         validators=[
@@ -104,7 +104,7 @@ class RegisterForm(NewPasswordMixin, FlaskForm):
             raise ValidationError(_l("This username is already taken."))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     login = StringField(
         _l("Username or e-mail address"), validators=[DataRequired(), Length(max=254)],
         render_kw={"autocomplete": "username"},
@@ -116,19 +116,19 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Stay logged in on this device"))
 
 
-class EmailForm(FlaskForm):
+class EmailForm(Form):
     email = EmailField(
         _l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)],
         render_kw={"autocomplete": "email"},
     )
 
 
-class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+class ResetPasswordForm(NewPasswordMixin, Form):
     password = _new_password_field(_l("New password"))
     password_confirm = _repeat_password_field(_l("Repeat new password"))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=80)])
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=80)])
 
@@ -141,7 +141,7 @@ def _current_password_field(form_id: str):
     )
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(Form):
     new_email = EmailField(
         _l("New e-mail address"), validators=[DataRequired(), Email(), Length(max=254)],
         description=_l("We send a link to the new address; the old one stays until you click it."),
@@ -149,13 +149,13 @@ class ChangeEmailForm(FlaskForm):
     current_password = _current_password_field("email")
 
 
-class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+class ChangePasswordForm(NewPasswordMixin, Form):
     current_password = _current_password_field("password")
     password = _new_password_field(_l("New password"))
     password_confirm = _repeat_password_field(_l("Repeat new password"))
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     current_password = _current_password_field("delete")
     confirm = BooleanField(
         _l("Yes, delete my account. My contributions stay, without my name."),
@@ -163,7 +163,7 @@ class DeleteAccountForm(FlaskForm):
     )
 
 
-class BlockForm(FlaskForm):
+class BlockForm(Form):
     reason = TextAreaField(
         _l("Reason"), validators=[DataRequired(), Length(max=1000)],
         description=_l("The person reads it when logging in and in the mail that tells them "
@@ -171,7 +171,7 @@ class BlockForm(FlaskForm):
     )
 
 
-class MuteForm(FlaskForm):
+class MuteForm(Form):
     """A mute's length and reason (accounts/moderation.py)."""
 
     duration = RadioField(
@@ -194,7 +194,7 @@ def _check_year(field) -> None:
         raise ValidationError(_l("Please enter a year between 2000 and 2100."))
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     """The audit log's filters, read from the query string. A value the form does not know
     (an unknown action, a date that is none) is reported and left out, never used."""
 

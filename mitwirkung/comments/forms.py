@@ -4,17 +4,17 @@ double clicks."""
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import HiddenInput
 
+from ..core.forms import Form
 from .models import TEXT_MAX
 
 KEY_PATTERN = r"^[A-Za-z0-9_-]{16,43}$"
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     text = TextAreaField(
         _l("Your comment"),
         validators=[DataRequired(message=_l("Please write your comment.")),
@@ -27,5 +27,5 @@ class CommentForm(FlaskForm):
                                  default=lambda: secrets.token_urlsafe(16))
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(Form):
     """Only the CSRF token: the comment is in the address."""

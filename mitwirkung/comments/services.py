@@ -10,9 +10,10 @@ Services add and flush; the caller commits.
 """
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
@@ -221,18 +222,22 @@ def delete(comment: Comment, user) -> None:
 def shown_to(viewer, model=Comment):
     """The comments `viewer` may read: published ones (not hidden), and their own pending
     ones."""
+    return _shown(_viewer_id(viewer), model)
+
+
+def _shown(viewer_id, model=Comment):
+    """shown_to() for a viewer's id: None (a visitor), a number or a bind parameter."""
     published = and_(model.moderation_state == ModerationState.APPROVED,
                      model.hidden_at.is_(None))
-    viewer_id = _viewer_id(viewer)
     if viewer_id is None:
         return published
     return or_(published, and_(model.moderation_state == ModerationState.PENDING,
                                model.author_id == viewer_id))
 
 
-def _readable(viewer, model=Comment):
+def _readable(viewer_id, model=Comment):
     """Shown with its text: readable and not deleted."""
-    return and_(shown_to(viewer, model), model.deleted_at.is_(None))
+    return and_(_shown(viewer_id, model), model.deleted_at.is_(None))
 
 
 def _removed(model=Comment):
@@ -258,48 +263,62 @@ class Thread:
     settings: CommentSettings | None = None
 
 
+@cache
+def _thread_statements(kind_name: str, signed_in: bool, newest: bool):
+    """The counts (with the project's settings) and the page's comments with their replies,
+    for one kind of target, visitors or signed-in people, one order; built once, the values
+    bound (`:target_id`, `:project_id`, `:viewer_id`, `:limit`, `:offset`): building them
+    cost more than running them (docs/benchmarks.md, the idea board)."""
+    column = getattr(Comment, LINK_COLUMNS[targets.of(kind_name).kind])
+    viewer_id = bindparam("viewer_id") if signed_in else None
+    reply = aliased(Comment)
+    readable_reply = and_(reply.parent_id == Comment.id, _readable(viewer_id, reply))
+    # A top-level comment shows with its text, as "removed by the moderation", or as
+    # "deleted" while a reply still shows.
+    top = and_(column == bindparam("target_id"), Comment.parent_id.is_(None),
+               or_(_readable(viewer_id), _removed(),
+                   and_(Comment.deleted_at.is_not(None),
+                        Comment.moderation_state == ModerationState.APPROVED,
+                        exists().where(readable_reply))))
+    saved = select(CommentSettings).where(CommentSettings.project_id == bindparam("project_id"))
+    counts = select(
+        select(func.count()).select_from(Comment).where(top).scalar_subquery(),
+        select(func.count()).select_from(Comment)
+        .where(column == bindparam("target_id"), public_clause()).scalar_subquery(),
+        saved.with_only_columns(CommentSettings.enabled).scalar_subquery(),
+        saved.with_only_columns(CommentSettings.moderation).scalar_subquery())
+    shown = (select(Comment.id).where(top)
+             .order_by(Comment.created_at.desc() if newest else Comment.created_at,
+                       Comment.id.desc() if newest else Comment.id)
+             .limit(bindparam("limit")).offset(bindparam("offset")))
+    rows = (select(Comment).where(or_(Comment.id.in_(shown),
+                                      and_(Comment.parent_id.in_(shown),
+                                           or_(_readable(viewer_id), _removed()))))
+            .options(joinedload(Comment.author)).order_by(Comment.created_at, Comment.id))
+    return counts, rows
+
+
 def thread(kind_name: str, target, viewer, *, order: Order = Order.OLDEST, page: int = 1,
            per_page: int = PER_PAGE) -> Thread:
     """Two queries whatever the thread holds (one when it is empty): the counts with the
     project's settings, then the page's comments with their replies."""
-    kind = targets.of(kind_name)
-    column = getattr(Comment, LINK_COLUMNS[kind.kind])
-    reply = aliased(Comment)
-    readable_reply = and_(reply.parent_id == Comment.id, _readable(viewer, reply))
-    # A top-level comment shows with its text, as "removed by the moderation", or as
-    # "deleted" while a reply still shows.
-    top = and_(column == target.id, Comment.parent_id.is_(None),
-               or_(_readable(viewer), _removed(),
-                   and_(Comment.deleted_at.is_not(None),
-                        Comment.moderation_state == ModerationState.APPROVED,
-                        exists().where(readable_reply))))
-    project_id = kind.project_id(target)
-    saved = select(CommentSettings).where(CommentSettings.project_id == project_id)
-    total, counted, enabled, moderation = db.session.execute(select(
-        select(func.count()).select_from(Comment).where(top).scalar_subquery(),
-        select(func.count()).select_from(Comment)
-        .where(column == target.id, public_clause()).scalar_subquery(),
-        saved.with_only_columns(CommentSettings.enabled).scalar_subquery(),
-        saved.with_only_columns(CommentSettings.moderation).scalar_subquery())).one()
+    project_id = targets.of(kind_name).project_id(target)
+    viewer_id = _viewer_id(viewer)
+    newest = order == Order.NEWEST
+    counts, rows = _thread_statements(kind_name, viewer_id is not None, newest)
+    params = {"target_id": target.id, "project_id": project_id, "viewer_id": viewer_id,
+              "limit": per_page, "offset": (page - 1) * per_page}
+    total, counted, enabled, moderation = db.session.execute(counts, params).one()
     settings = (CommentSettings(project_id=project_id, enabled=enabled, moderation=moderation)
                 if enabled is not None else _defaults(project_id))
     if not total:
         return Thread(Page([], 0, page, per_page), {}, order, counted, settings)
-    newest = order == Order.NEWEST
-    shown = (select(Comment.id).where(top)
-             .order_by(Comment.created_at.desc() if newest else Comment.created_at,
-                       Comment.id.desc() if newest else Comment.id)
-             .limit(per_page).offset((page - 1) * per_page))
-    rows = db.session.scalars(
-        select(Comment).where(or_(Comment.id.in_(shown),
-                                  and_(Comment.parent_id.in_(shown),
-                                       or_(_readable(viewer), _removed()))))
-        .options(joinedload(Comment.author)).order_by(Comment.created_at, Comment.id)).all()
-    items = [row for row in rows if row.parent_id is None]
+    found = db.session.scalars(rows, params).all()
+    items = [row for row in found if row.parent_id is None]
     if newest:
         items.reverse()
     replies: dict[int, list[Comment]] = {}
-    for row in rows:
+    for row in found:
         if row.parent_id is not None:
             replies.setdefault(row.parent_id, []).append(row)
     return Thread(Page(items, total, page, per_page), replies, order, counted, settings)

@@ -5,10 +5,10 @@ from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectChoice
 
 from ..core import audit
+from ..core.forms import Form
 from ..core.permissions import require
 from ..core.project_sections import Section
 from ..extensions import db
@@ -17,7 +17,7 @@ from . import bp, services
 from .models import ModerationMode
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     enabled = BooleanField(_l("People can comment in this project"))
     moderation = RadioField(_l("Moderation of comments"),
                             choices=[SelectChoice(mode.value, mode.label)

@@ -7,13 +7,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..extensions import db
 from . import flags, hiding, moderation, muting
 from .domain import show_on_form
+from .forms import Form
 from .permissions import can, require
 from .redirects import safe_next
 
@@ -22,7 +22,7 @@ bp = Blueprint("flags", __name__)
 REASON_MAX = 2000
 
 
-class FlagForm(FlaskForm):
+class FlagForm(Form):
     reason = RadioField(
         _l("Why do you report it?"),
         choices=[SelectChoice(reason.value, reason.label) for reason in flags.FlagReason],
@@ -35,7 +35,7 @@ class FlagForm(FlaskForm):
                        max=flags.DETAILS_MAX))
 
 
-class HideForm(FlaskForm):
+class HideForm(Form):
     reason = TextAreaField(
         _l("Reason for hiding it"),
         validators=[DataRequired(message=_l("Please give the reason for hiding it; the "
@@ -43,7 +43,7 @@ class HideForm(FlaskForm):
         description=_l("The author reads it in an e-mail."))
 
 
-class KeepForm(FlaskForm):
+class KeepForm(Form):
     note = TextAreaField(_l("Note for the audit log"), validators=[Optional(),
                                                                    Length(max=REASON_MAX)],
                          description=_l("Optional: why the contribution stays."))

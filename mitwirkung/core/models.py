@@ -7,6 +7,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from .content_version import unseen
 from .time import utcnow
 
 
@@ -50,3 +51,8 @@ class OutgoingMail(db.Model):
     sent_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]  # given up after MAX_ATTEMPTS
     last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+# Shown on no page kept for visitors (core/page_cache.py): writes here leave the content
+# version alone.
+unseen(AuditEntry, OutgoingMail)

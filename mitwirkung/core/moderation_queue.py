@@ -8,12 +8,12 @@ from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from ..extensions import db
 from . import moderation, moderation_overview, reject_reasons
+from .forms import Form
 from .permissions import can, require
 from .redirects import safe_next
 from .time import utcnow
@@ -24,7 +24,7 @@ REASON_MAX = 2000
 REASON_NEEDED = _l("Please give the reason for the rejection; the author reads it.")
 
 
-class RejectForm(FlaskForm):
+class RejectForm(Form):
     """The reason for rejecting one item: one of the admins' list, the moderator's own
     words, or both; one is needed. Its fields are named after the item, so a page can hold
     a form for each."""

@@ -12,6 +12,7 @@ from sqlalchemy import String, UniqueConstraint, exists, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from .content_version import unseen
 from .mail import send_mail
 from .moderation import ModeratedKind, registered_kinds
 from .moderation_overview import remind_after
@@ -92,3 +93,8 @@ def remind(now: datetime | None = None) -> Reminded:
                        for entry in overdue)
     db.session.flush()
     return Reminded(len(overdue), len(people))
+
+
+# Shown on no page kept for visitors (core/page_cache.py): writes here leave the content
+# version alone.
+unseen(ModerationReminder)

@@ -5,18 +5,18 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from ..extensions import db
 from . import reject_reasons
+from .forms import Form
 from .permissions import require
 
 bp = Blueprint("moderation_reasons", __name__, url_prefix="/admin/moderation/reasons")
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     text = StringField(_l("Reason"), validators=[
         DataRequired(message=_l("Please write the reason.")),
         Length(max=reject_reasons.TEXT_MAX)],

@@ -93,7 +93,9 @@ def markdown_problem(text: str | None) -> str | None:
 def render_markdown(text: str | None, hard_breaks: bool = False) -> str:
     """Markdown from a user as sanitised HTML, to be stored; raises MarkdownTooComplex.
     With `hard_breaks` a line break inside a paragraph stays a line break."""
-    if not text:
+    # Blank text renders to nothing, however long: the form's Optional() lets it through
+    # unchecked, and 700 line breaks once passed the markup bound here (a 500).
+    if not text or text.isspace():
         return ""
     tokens = _tokens(text)
     markdown = _MARKDOWN_BREAKS if hard_breaks else _MARKDOWN

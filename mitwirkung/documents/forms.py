@@ -1,7 +1,6 @@
 """Forms for staff: a new text, a new version, a text's settings."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
@@ -13,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
+from ..core.forms import Form
 from . import parsing, services
 
 DEPTHS = [
@@ -77,7 +77,7 @@ def _day_fields():
                                      "project is archived).")))
 
 
-class TextForm(SourceFields, FlaskForm):
+class TextForm(SourceFields, Form):
     title = StringField(_l("Title"), validators=[DataRequired(),
                                                  Length(max=services.TITLE_MAX)])
     slug = StringField(
@@ -100,13 +100,13 @@ class TextForm(SourceFields, FlaskForm):
                                      comments_until=self.comments_until.data)
 
 
-class VersionForm(SourceFields, FlaskForm):
+class VersionForm(SourceFields, Form):
     def __iter__(self):
         order = ("csrf_token", "markdown", "source_file", "heading_depth")
         yield from (self._fields[name] for name in order if name in self._fields)
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(),
                                                  Length(max=services.TITLE_MAX)])
     comments_from, comments_until = _day_fields()

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
+from ..core.forms import Form
 from ..core.markdown_field import markdown_field
 from . import settings
 from .feedback import MAX_MESSAGE, MAX_PAGE
@@ -13,7 +13,7 @@ from .feedback import MAX_MESSAGE, MAX_PAGE
 ONE_LINE = Regexp(r"^[^\x00-\x1f\x7f]*$", message=_l("Please write it on one line."))
 
 
-class PageForm(FlaskForm):
+class PageForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
     body = markdown_field(
         _l("Text"),
@@ -23,7 +23,7 @@ class PageForm(FlaskForm):
     )
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(Form):
     message = TextAreaField(
         _l("What is the problem?"),
         validators=[DataRequired(message=_l("Please describe the problem.")),
@@ -49,7 +49,7 @@ class FeedbackForm(FlaskForm):
     )
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     city_name = StringField(
         _l("Name of the city"), validators=[Optional(), Length(max=120), ONE_LINE],
         description=_l("Shown in the header beside MitWirkung and as the sender of mails, "
@@ -103,7 +103,7 @@ class SettingsForm(FlaskForm):
         )
 
 
-class SignVideoForm(FlaskForm):
+class SignVideoForm(Form):
     video = FileField(_l("Video in German Sign Language"),
                       description=_l("MP4 or WebM, at most 100 MB."))
     captions = FileField(

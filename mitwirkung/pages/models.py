@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from ..core.content_version import unseen
 from ..core.redirects import safe_next
 from ..core.sanitize import render_markdown
 from ..core.time import utcnow
@@ -73,3 +74,8 @@ class AccessibilityFeedback(db.Model):
     def page_link(self) -> str | None:
         """The page as a link, when it is a path on this site; None for anything else."""
         return safe_next(self.page, "") or None
+
+
+# Shown on no page kept for visitors (core/page_cache.py): writes here leave the content
+# version alone.
+unseen(AccessibilityFeedback)

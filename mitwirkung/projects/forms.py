@@ -1,7 +1,6 @@
 """Forms for staff: project, phase and document."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import (
@@ -13,12 +12,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..core.forms import Form
 from ..core.image_fields import image_fields, require_alt_text
 from ..core.markdown_field import markdown_field
 from .services import SLUG_MAX, SLUG_PATTERN
 
 
-class ProjectForm(FlaskForm):
+class ProjectForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     slug = StringField(
         _l("Web address (slug)"),
@@ -55,7 +55,7 @@ class ProjectForm(FlaskForm):
         }
 
 
-class PhaseForm(FlaskForm):
+class PhaseForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     start_date = DateField(
@@ -79,7 +79,7 @@ class PhaseForm(FlaskForm):
         }
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     file = FileField(
         _l("PDF file"),

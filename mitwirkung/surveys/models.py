@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from ..core.content_version import unseen
 from ..core.enums import LabelledEnum
 from ..core.sanitize import render_markdown
 from ..core.time import utcnow
@@ -406,3 +407,8 @@ def _question_changed(_mapper, connection, question: SurveyQuestion) -> None:
 def _part_changed(_mapper, connection, part) -> None:
     connection.execute(_OF_QUESTION, {"question_id": part.question_id,
                                       "version": new_version()})
+
+
+# Shown on no page kept for visitors (core/page_cache.py): writes here leave the content
+# version alone.
+unseen(SurveyAnswer, SurveyInbox, SurveyParticipation, SurveyResponse, SurveyTally)

@@ -32,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from ..core.content_version import unseen
 from ..core.enums import LabelledEnum
 from ..core.sanitize import render_markdown
 from ..core.time import utcnow
@@ -496,3 +497,9 @@ def _question_changed(_mapper, connection, question: Question) -> None:
 def _option_changed(_mapper, connection, option: Option) -> None:
     connection.execute(_VOTE_OF_OPTION,
                        {"question_id": option.question_id, "box_version": new_box_version()})
+
+
+# Shown on no page kept for visitors (core/page_cache.py): writes here leave the content
+# version alone.
+unseen(Ballot, BallotAnswer, InboxBallot, OnlineTally, Participation, PaperBatch,
+       PaperCardAuthor, PaperCheckCard, PaperTally, PaperTallySheet)

@@ -18,7 +18,7 @@ from mitwirkung.extensions import db
 
 from ..conftest import app_settings
 from ..proposals import factories as idea_factories
-from .test_database_unavailable import free_port
+from .test_database_unavailable import finish, free_port, own_app
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "metrics-token-for-tests"
@@ -30,14 +30,9 @@ BACKLOGS = ("mitwirkung_moderation_queue_items", "mitwirkung_mail_outbox_waiting
 
 @pytest.fixture
 def metrics_app(tmp_path_factory, empty_database_url):
-    app = create_app(app_settings(tmp_path_factory, empty_database_url)
-                     | {"METRICS_TOKEN": TOKEN})
-    with app.app_context():
-        db.create_all()
+    app = own_app(tmp_path_factory, empty_database_url, METRICS_TOKEN=TOKEN)
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    finish(app)
 
 
 def scrape(client) -> dict[str, list]:

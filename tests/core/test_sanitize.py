@@ -199,3 +199,8 @@ def test_hard_breaks_keep_each_line_of_a_paragraph():
     assert "Musterstadt<br>\nRathausplatz 1<br>\n67657" in html
     assert "<p>Neuer Absatz</p>" in html
     assert "<br>" not in render_markdown(text)
+
+
+def test_blank_text_renders_to_nothing_however_long():
+    assert render_markdown("\n" * 5000) == ""
+    assert render_markdown(" \t\n" * 2000, hard_breaks=True) == ""

@@ -18,6 +18,7 @@ from __future__ import annotations
 import random
 import sqlite3
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -50,8 +51,15 @@ CHANCE_LIMIT = 18  # as the votes' proof: about one hit per group by chance, 45 
 
 @pytest.fixture
 def world(tmp_path_factory, empty_database_url):
-    app = create_app(app_settings(tmp_path_factory, empty_database_url)
-                     | {"SURVEY_MIX_SIZE": K})
+    with secret_survey(tmp_path_factory, empty_database_url) as built:
+        yield built
+
+
+@contextmanager
+def secret_survey(tmp_path_factory, database_url: str):
+    """The world of these tests (also of tests/core/test_backup_secrecy.py):
+    an anonymous survey with one option per respondent, on a new database."""
+    app = create_app(app_settings(tmp_path_factory, database_url) | {"SURVEY_MIX_SIZE": K})
     with app.app_context():
         db.create_all()
         survey = factories.survey(slug="geheim", anonymous=True,

@@ -4,7 +4,6 @@ answer, admissibility check and shortlist."""
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -22,6 +21,7 @@ from wtforms.validators import (
     Regexp,
 )
 
+from ...core.forms import Form
 from ...core.image_fields import image_fields, require_alt_text
 from ...core.maps import point_fields
 from ..models import TEXT_MAX, TITLE_MAX, Feasibility, IdeaStatus, WithdrawReason
@@ -42,7 +42,7 @@ def _coerce_category(value):
         return 0
 
 
-class IdeaForm(FlaskForm):
+class IdeaForm(Form):
     """What a resident writes: title, text, category, place (and, on a board with a map,
     its coordinates)."""
 
@@ -126,7 +126,7 @@ class EditForm(IdeaForm):
     validate_image_alt = require_alt_text
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     reason = RadioField(_l("Why do you withdraw the idea?"),
                         choices=[SelectChoice(reason.value, reason.label)
                                  for reason in WithdrawReason],
@@ -136,7 +136,7 @@ class WithdrawForm(FlaskForm):
                                         "the moderators and city staff read it."))
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     status = SelectField(_l("Status"), choices=[SelectChoice(status.value, status.label)
                                                 for status in IdeaStatus],
                          validators=[InputRequired()])
@@ -150,7 +150,7 @@ class AnswerForm(FlaskForm):
         super().__init__(*args, prefix="answer", **kwargs)
 
 
-class FeasibilityForm(FlaskForm):
+class FeasibilityForm(Form):
     feasibility = RadioField(_l("Admissibility"),
                              choices=[SelectChoice(value.value, value.label)
                                       for value in Feasibility],

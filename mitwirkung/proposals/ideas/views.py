@@ -12,6 +12,7 @@ from ...core.image_fields import image_upload_message
 from ...core.moderation import kind_of
 from ...core.moderation_queue import RejectForm
 from ...core.muting import muted_error
+from ...core.page_cache import visitor_page
 from ...core.permissions import can, require
 from ...core.uploads import UploadRejected
 from ...extensions import db, limiter
@@ -65,6 +66,7 @@ bp.add_app_template_filter(format_decimal, "format_decimal")
 
 
 @bp.route("/boards/<slug>/ideas/<int:idea_id>")
+@visitor_page
 def idea(slug: str, idea_id: int):
     board, idea = _idea_or_404(slug, idea_id)
     return _idea_page(board, idea)

@@ -2,12 +2,12 @@
 every list has an address to share."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import BooleanField, SearchField, SelectField
 from wtforms.validators import Length, Optional
 from wtforms.widgets import Select, html_params
 
+from ...core.forms import Form
 from ...core.i18n import translated
 from ..models import IdeaStatus
 from .services import Filters, Sort
@@ -29,7 +29,7 @@ class QuickSelect(Select):
         return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")
 
 
-class ListForm(FlaskForm):
+class ListForm(Form):
     """Read from the query string. A value the form does not know (a category of another
     board, an unknown sort, a page of text) is left out, never used or shown back."""
 

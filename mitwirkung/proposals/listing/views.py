@@ -4,6 +4,7 @@ from flask import abort, render_template, request, session
 from flask_login import current_user
 
 from ...core.i18n import translated
+from ...core.page_cache import personal, visitor_page
 from ...core.urls import page_arg
 from .. import bp, services
 from ..models import IdeaStatus
@@ -29,13 +30,17 @@ def _seed() -> int:
 
 
 @bp.route("/boards/<slug>")
+@visitor_page
 def board(slug: str):
     board = visible_board_or_404(slug)
     categories = services.categories_of(board)
     form = ListForm(request.args, categories=categories,
                     signed_in=current_user.is_authenticated)
     filters, args = form.filters()
-    seed = _seed() if filters.sort == listing.Sort.RANDOM else 0
+    seed = 0
+    if filters.sort == listing.Sort.RANDOM:
+        seed = _seed()
+        personal()
     ideas = listing.list_ideas(board, current_user, filters, page_arg(), seed,
                                categories=categories)
     return render_template("proposals/board.html", board=board, ideas=ideas, form=form,

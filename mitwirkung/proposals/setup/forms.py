@@ -1,10 +1,10 @@
 """Forms for staff setting up an idea board and its categories."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from ...core.forms import Form
 from ...core.markdown_field import markdown_field
 from . import services as setup
 
@@ -20,7 +20,7 @@ def _day_field(label, description):
     return DateField(label, validators=[Optional(), _year], description=description)
 
 
-class BoardForm(FlaskForm):
+class BoardForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=setup.TITLE_MAX)])
     slug = StringField(
         _l("Web address (slug)"),
@@ -77,7 +77,7 @@ class NewBoardForm(BoardForm):
         yield from (f for name, f in self._fields.items() if name != "project_id")
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=setup.CATEGORY_MAX)],
                        description=_l("Always shown as text, beside its colour."))
     colour = StringField(

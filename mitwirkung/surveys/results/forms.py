@@ -2,14 +2,14 @@
 from the query string, so they work without JavaScript and every view has an address."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField
 from wtforms.validators import Length, Optional
 
+from ...core.forms import Form
 from .services import SEARCH_MAX
 
 
-class BreakdownForm(FlaskForm):
+class BreakdownForm(Form):
     class Meta:
         csrf = False
 
@@ -24,7 +24,7 @@ class BreakdownForm(FlaskForm):
             for number, question in questions]
 
 
-class TextSearchForm(FlaskForm):
+class TextSearchForm(Form):
     class Meta:
         csrf = False
 

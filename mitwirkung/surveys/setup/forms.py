@@ -6,7 +6,6 @@ typed one per line; in a quiz a correct option starts with "*".
 """
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -29,6 +28,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import TextInput
 
+from ...core.forms import Form
 from ...core.markdown_field import markdown_field
 from ...core.time import local_to_utc, utc_to_local
 from ...votes.setup.forms import DATETIME_FORMATS, YEARS
@@ -53,7 +53,7 @@ def _moment_field(label, description):
         validators=[InputRequired(message=_l("Please enter a date and time.")), _year])
 
 
-class SurveyForm(FlaskForm):
+class SurveyForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=setup.TITLE_MAX)])
     slug = StringField(
         _l("Web address (slug)"),
@@ -167,7 +167,7 @@ def _count_field(label, description, low=0, high=setup.OPTIONS_MAX):
         Optional(), NumberRange(min=low, max=high)])
 
 
-class QuestionFormBase(FlaskForm):
+class QuestionFormBase(Form):
     title = StringField(_l("Question"), validators=[
         DataRequired(message=_l("Please enter the question.")), Length(max=setup.LABEL_MAX)])
     help_text = TextAreaField(_l("Help text"), validators=[Optional(), Length(max=2000)],
@@ -228,7 +228,7 @@ WORDING_FIELDS = {"title", "help_text", "options", "statements", "scale_min_labe
 
 
 def question_form(kind: QuestionKind, *, quiz: bool, locked: bool, condition_choices=None,
-                  **kwargs) -> FlaskForm:
+                  **kwargs) -> Form:
     """A form for a question of `kind`; `locked`: the wording only. `condition_choices`:
     the options a condition may point to, as optgroups per question."""
     fields = [name for name in KIND_FIELDS[kind] if name != "correct" or quiz]

@@ -1,10 +1,10 @@
 """The ballot form: one field `q-<question code>` per question (read by
 services.answers_from)."""
 
-from flask_wtf import FlaskForm
+from ...core.forms import Form
 
 
-class BallotForm(FlaskForm):
+class BallotForm(Form):
     """Only the CSRF token; the questions come from the vote."""
 
 

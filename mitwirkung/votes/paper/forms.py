@@ -1,11 +1,11 @@
 """Forms for paper ballots: CSV upload and its confirmation, batches typed by hand, voiding."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ...core.forms import Form
 from ..models import Vote
 from .batches import MAX_EXPECTED_CARDS, STATION_MAX_LENGTH
 from .cards import answer_guide, question_specs
@@ -44,7 +44,7 @@ def _expected_cards():
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(
         _l("CSV file"),
         validators=[FileRequired(message=_l("Please choose a file."))],
@@ -57,7 +57,7 @@ class ImportForm(FlaskForm):
     expected_cards = _expected_cards()
 
 
-class CheckFileForm(FlaskForm):
+class CheckFileForm(Form):
     """A CSV file of a batch's cards, typed independently, as its check entry."""
 
     file = FileField(
@@ -69,7 +69,7 @@ class CheckFileForm(FlaskForm):
     )
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(Form):
     """The preview's confirmation: the file travels back in the page, so nothing is kept."""
 
     content = HiddenField(validators=[DataRequired()])
@@ -80,13 +80,13 @@ class ConfirmImportForm(FlaskForm):
     expected_cards = HiddenField()
 
 
-class BatchForm(FlaskForm):
+class BatchForm(Form):
     station = _station()
     collected_on = _collected_on()
     expected_cards = _expected_cards()
 
 
-class VoidForm(FlaskForm):
+class VoidForm(Form):
     reason = StringField(
         _l("Reason for voiding"),
         validators=[DataRequired(message=_l("Please give a reason.")), Length(max=2000)],
@@ -102,7 +102,7 @@ class _Required:
         pass
 
 
-class CardForm(FlaskForm):
+class CardForm(Form):
     """A paper card: its number and one typed cell per question (added by card_form)."""
 
     serial = StringField(

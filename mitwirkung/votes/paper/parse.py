@@ -265,11 +265,22 @@ def parse_ballot_file(
     max_line_chars: int = MAX_LINE_CHARS,
     max_columns: int = MAX_COLUMNS,
 ) -> ParsedFile:
-    """Read every card and collect every error with its line; import only if `.ok`.
+    """Read every card and collect every error with its line, in line order; import only
+    if `.ok`.
 
     The bounds (size, line length, columns, rows) are checked before the work they would
     make expensive, so no file can hold a worker for long."""
-    questions = tuple(questions)
+    result = _read_file(data, tuple(questions), counted_serials, max_rows, max_bytes,
+                        max_line_chars, max_columns)
+    # Sorted here, whichever check ended the reading: an early stop (too many columns after
+    # an unreadable line) would otherwise list line 2 before line 1.
+    result.errors.sort(key=lambda error: error.line)
+    return result
+
+
+def _read_file(data, questions, counted_serials, max_rows, max_bytes, max_line_chars,
+               max_columns) -> ParsedFile:
+    """parse_ballot_file's work, stopping at the first bound a file breaks."""
     result = ParsedFile([], [], hashlib.sha256(data).hexdigest(), "utf-8", ",", questions)
     errors = result.errors
     if len(data) > max_bytes:
@@ -355,7 +366,6 @@ def parse_ballot_file(
 
     if not errors and not result.cards:
         errors.append(RowError(0, "no_ballots"))
-    errors.sort(key=lambda error: error.line)
     return result
 
 

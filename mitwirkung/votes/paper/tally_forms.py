@@ -2,11 +2,11 @@
 invalid of every question; a new sheet also names its station and day."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import TextInput
 
+from ...core.forms import Form
 from ..models import AnswerKind, Vote
 from .forms import _collected_on, _station
 from .tally_sheets import MAX_COUNT, SheetFigures, choices
@@ -16,7 +16,7 @@ from .tally_sheets import MAX_COUNT, SheetFigures, choices
 NUMBER = {"inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "off", "class": "count"}
 
 
-class TallySheetForm(FlaskForm):
+class TallySheetForm(Form):
     cards = IntegerField(
         _l("Number of cards"),
         validators=[InputRequired(message=_l("Please enter the number of cards.")),

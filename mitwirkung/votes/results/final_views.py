@@ -3,8 +3,8 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
+from ...core.forms import Form
 from ...core.permissions import require
 from ...extensions import db
 from .. import bp, services
@@ -16,7 +16,7 @@ from .tally import final_words, tally
 @require("manage_projects")
 def final_result(slug: str):
     vote = services.get_vote(slug) or abort(404)
-    form = FlaskForm()
+    form = Form()
     if form.validate_on_submit():
         try:
             final.declare_final(vote, current_user)

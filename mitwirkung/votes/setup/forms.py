@@ -1,7 +1,6 @@
 """Forms for staff setting up a vote: the vote, its questions and their options."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -21,6 +20,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ...core.forms import Form
 from ...core.image_fields import image_fields, require_alt_text
 from ...core.markdown_field import markdown_field
 from ...core.time import local_to_utc, utc_to_local
@@ -34,7 +34,7 @@ YEARS = (2000, 2100)
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
 
-class VoteForm(FlaskForm):
+class VoteForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     slug = StringField(
         _l("Web address (slug)"),
@@ -134,7 +134,7 @@ class NewVoteForm(VoteForm):
         yield from (f for name, f in self._fields.items() if name != "project_id")
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     code = StringField(
         _l("Code"),
         validators=[
@@ -166,7 +166,7 @@ class QuestionForm(FlaskForm):
         }
 
 
-class OptionForm(FlaskForm):
+class OptionForm(Form):
     code = StringField(
         _l("Code"),
         validators=[

@@ -16,6 +16,7 @@ from __future__ import annotations
 import sqlite3
 import struct
 from collections import defaultdict
+from contextlib import closing, contextmanager
 from datetime import timedelta
 
 import pytest
@@ -42,8 +43,14 @@ CHANCE_LIMIT = 18
 @pytest.fixture
 def world(tmp_path_factory, empty_database_url):
     """A live-results vote with one option per voter, and the voters in the order they vote."""
-    app = create_app(app_settings(tmp_path_factory, empty_database_url)
-                     | {"BALLOT_MIX_SIZE": K})
+    with secret_vote(tmp_path_factory, empty_database_url) as built:
+        yield built
+
+
+@contextmanager
+def secret_vote(tmp_path_factory, database_url: str):
+    """The world of these tests (also of tests/core/test_backup_secrecy.py) on a new database."""
+    app = create_app(app_settings(tmp_path_factory, database_url) | {"BALLOT_MIX_SIZE": K})
     with app.app_context():
         db.create_all()
         options = [(f"O{n:02}", f"Option {n}") for n in range(1, VOTERS + 1)]
@@ -141,33 +148,35 @@ def test_sqlite_orders_pair_nobody_beyond_chance(world):
         db.session.rollback()
     _close(world)
     with app.app_context():
-        connection = db.session.connection()
-        for table in ("ballots", "ballot_answers"):
-            with pytest.raises(Exception, match="rowid"):
-                connection.execute(text(f"SELECT rowid FROM {table}"))
-            db.session.rollback()
-            connection = db.session.connection()
-        stored = [row[0] for row in connection.execute(
-            text("SELECT option_id FROM ballot_answers"))]
-        by_ballot = [row[0] for row in connection.execute(text(
-            "SELECT a.option_id FROM ballots b JOIN ballot_answers a ON a.ballot_id = b.id"))]
-        groups = defaultdict(list)
-        for mix, option in connection.execute(text(
-                "SELECT b.mix, a.option_id FROM ballots b JOIN ballot_answers a"
-                " ON a.ballot_id = b.id ORDER BY b.mix")):
-            groups[mix].append(option)
-        assert connection.execute(text("SELECT COUNT(*) FROM ballot_inbox")).scalar() == 0
-        db.session.rollback()
         path = db.engine.url.database
         db.engine.dispose()
-    with sqlite3.connect(path) as copy:  # the file as a backup would take it
-        copy.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with closing(sqlite3.connect(path)) as copy:  # the file as an attacker's copy
+        assert copy.execute("SELECT COUNT(*) FROM ballot_inbox").fetchone()[0] == 0
+        copy.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the file as a backup would take it
+        assert_sqlite_pairs_nobody(copy, voters, truth)
+    raw = open(path, "rb").read()  # noqa: SIM115 - read the whole file as the attacker would
+    assert not [i for i in waiting_ids if i.encode() in raw], "a deleted inbox row left a trace"
+
+
+def assert_sqlite_pairs_nobody(copy: sqlite3.Connection, voters: list[int], truth,
+                               ballots: str = "ballots", answers: str = "ballot_answers",
+                               ballot_id: str = "ballot_id") -> None:
+    """The ballots and their answers have no rowid, are mixed in groups of at least k, and
+    no order of their rows, alone or by group, pairs voters (in cast order) with their
+    choices beyond chance. (The responses of an anonymous survey and their answers too.)"""
+    for table in (ballots, answers):
+        with pytest.raises(sqlite3.OperationalError, match="rowid"):
+            copy.execute(f"SELECT rowid FROM {table}")
+    joined = f"{ballots} b JOIN {answers} a ON a.{ballot_id} = b.id"
+    stored = [row[0] for row in copy.execute(f"SELECT option_id FROM {answers}")]
+    by_ballot = [row[0] for row in copy.execute(f"SELECT a.option_id FROM {joined}")]
+    groups = defaultdict(list)
+    for mix, option in copy.execute(f"SELECT b.mix, a.option_id FROM {joined} ORDER BY b.mix"):
+        groups[mix].append(option)
     assert sorted(len(group) for group in groups.values()) == [K, K, K, K + VOTERS % K]
     assert max(_hits(voters, stored, truth), _hits(voters, by_ballot, truth),
                _hits(voters, list(reversed(stored)), truth),
                _grouped_hits(voters, [groups[m] for m in sorted(groups)], truth)) <= CHANCE_LIMIT
-    raw = open(path, "rb").read()  # noqa: SIM115 - read the whole file as the attacker would
-    assert not [i for i in waiting_ids if i.encode() in raw], "a deleted inbox row left a trace"
 
 
 def _tuples(connection, table: str):

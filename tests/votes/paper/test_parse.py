@@ -337,6 +337,13 @@ def test_a_header_of_a_million_columns_is_refused_at_once():
     assert time.perf_counter() - started < 5  # it took over 30 s, one error per column
 
 
+def test_errors_come_in_line_order_when_a_bound_stops_the_reading():
+    # An unreadable line 2 and a header too wide: the early stop listed line 2 first
+    # (found by tests/votes/paper/test_parse_properties.py).
+    result = parse(b",,\n\x9d", max_columns=2)
+    assert found(result) == [(1, "too_many_columns"), (2, "undecodable")]
+
+
 def test_a_long_line_is_refused_before_parsing():
     result = parse(csv_bytes(HEADER, "1," + "A" * 100_000 + ",B"))
     assert found(result) == [(2, "line_too_long")]

@@ -4,7 +4,8 @@
 
 Signed-in citizens read the home page, the vote, the idea board, an idea and the survey,
 cast (refused after the first), support and withdraw, and answer a changeable survey again
-and again, through bench's load generator (bench/load.py, two processes, 16 clients).
+and again; visitors read the board and the idea (pages kept per process for them); all
+through bench's load generator (bench/load.py, two processes, 16 clients).
 Every SAMPLE_EVERY seconds the RSS of each gunicorn worker is read from /proc. The run
 fails if the workers' RSS grows from the end of the first minute (warm: every page
 rendered, every cache filled) to the end by more than GROWTH_SHARE plus GROWTH_SLACK_MB
@@ -71,6 +72,9 @@ def mixed_requests(built, port: int) -> list[list[tuple[str, bytes]]]:
             ("survey", get(f"/surveys/{world.SURVEY_SLUG}", port, voter.cookie)),
             ("answer", answer),
             ("results", get(f"/votes/{VOTE_SLUG}/results", port)),
+            # Visitors (no session): pages kept per process, replaced after every change.
+            ("board-visitor", get(board, port)),
+            ("idea-visitor", get(f"{board}/ideas/{built.idea_id}", port)),
         ]
     return lists
 

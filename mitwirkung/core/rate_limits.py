@@ -11,7 +11,7 @@ comment is never a 500 because a counter is away (make drills, "Redis stopped").
 
 import logging
 
-from flask import current_app
+from flask import current_app, session
 from limits.storage import MemoryStorage
 from limits.strategies import STRATEGIES
 
@@ -36,6 +36,16 @@ def _counted(method: str, *args):
     except Exception:  # noqa: BLE001  whatever the storage raises, as Flask-Limiter catches it
         logger.warning("Rate limit storage unreachable: counting in this process's memory")
         return getattr(_in_memory(), method)(*args)
+
+
+def account_key(prefix: str) -> str:
+    """`prefix:<account id>` for a rate limit's key function, read from the signed session
+    without loading the account. Flask-Limiter takes any error inside its check for its
+    storage failing and falls back to memory: a database error there (loading the account
+    while the database is away) would be hidden and then turn into a 500, instead of the
+    503 the app answers while the database is away (make drills, "PostgreSQL stopped")."""
+    account, _sep, _token = session.get("_user_id", "").partition(":")
+    return f"{prefix}:{account}"
 
 
 def test(limit, key: str) -> bool:

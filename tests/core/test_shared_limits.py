@@ -101,3 +101,23 @@ def test_counts_by_hand_fall_back_to_memory_when_the_storage_fails(app_ctx, monk
     limit, key = parse("2 per minute"), "test-fallback"
     assert [rate_limits.hit(limit, key) for _ in range(3)] == [True, True, False]
     assert rate_limits.test(limit, key) is False
+
+
+def test_a_database_outage_under_a_rate_limit_is_a_503_not_taken_for_redis(tmp_path_factory):
+    """A limit's key names the signed-in account from the session, without asking the
+    database: Flask-Limiter takes an error inside its check for its storage failing, and a
+    database outage there became a 500 and per-process limits (make drills)."""
+    from mitwirkung import create_app
+    from mitwirkung.config import engine_options
+    from mitwirkung.extensions import limiter
+
+    from ..conftest import app_settings
+    from .test_database_unavailable import assert_retry_page, free_port, signed_in_someone
+
+    closed = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/mitwirkung"
+    app = create_app(app_settings(tmp_path_factory, closed)
+                     | {"SQLALCHEMY_ENGINE_OPTIONS": engine_options(closed)})
+    client = signed_in_someone(app)
+    for path in ("/surveys/umfrage/answer", "/boards/ideen/submit/confirm"):
+        assert_retry_page(client.post(path, data={"q1": "1"}))
+        assert limiter._storage_dead is False  # the limits' storage was never in question

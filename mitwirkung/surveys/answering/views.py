@@ -28,8 +28,8 @@ BROWSER_COOKIE_AGE = 365 * 24 * 3600
 
 
 def _page_limit_key() -> str:
-    if current_user.is_authenticated:
-        return f"survey-pages:account:{current_user.id}"
+    if session.get("_user_id"):  # signed in (the account itself is not loaded here)
+        return rate_limits.account_key("survey-pages:account")
     return f"survey-pages:{request.remote_addr or 'unknown'}"
 
 

@@ -28,7 +28,7 @@ from importer import write_csv  # bench/importer.py
 from load import Connection  # bench/load.py
 from measure import get
 from seed import STAFF_USERNAME
-from servers import Gunicorn, PostgreSQL, Redis, cli
+from servers import Gunicorn, PostgreSQL, Redis, cli, errors_logged
 
 from mitwirkung.extensions import db
 
@@ -51,6 +51,7 @@ def postgresql(report, app, env, tmp, accounts: int) -> None:
         tally = _with_load([a.port, b.port], lists, lambda: _down(server, probes))
         for probe in probes:
             probe.stop()
+    logged = errors_logged([a, b]) if tally.server_errors else []
     outcome = checks.compare(app, tally)
     back = probes[0].back_at
     recoveries = [probe.first_ok_after(back) for probe in probes]
@@ -61,7 +62,8 @@ def postgresql(report, app, env, tmp, accounts: int) -> None:
                f"answers while the database was down: {statuses_down}; the servers answered "
                f"again {slowest:.2f} s after it was back (probe every {PROBE_EVERY} s)",
                f"answers by status: {dict(sorted(tally.statuses.items()))}; "
-               f"{tally.without_retry_after} 503s without Retry-After", *outcome.notes)
+               f"{tally.without_retry_after} 503s without Retry-After", *outcome.notes,
+               *(f"logged: {line}" for line in logged[-6:]))
 
 
 def redis(report, app, env, tmp, accounts: int) -> None:

@@ -81,13 +81,20 @@ class Gunicorn:
 
 
 def errors_logged(servers) -> list[str]:
-    """Lines of the servers' logs that carry a traceback or an error."""
+    """Each error the servers logged, as its first line and the last line of its traceback
+    (the exception), so that a 5xx in the table comes with its cause."""
     found = []
     for server in servers:
-        if server.log_path.exists():
-            for line in server.log_path.read_text(errors="replace").splitlines():
-                if "Traceback" in line or "ERROR" in line or "Error:" in line:
-                    found.append(f"{server.name}: {line.strip()[:200]}")
+        if not server.log_path.exists():
+            continue
+        record: list[str] = []
+        for line in [*server.log_path.read_text(errors="replace").splitlines(), "["]:
+            if line.startswith("["):  # a new log record
+                if record and (" ERROR " in record[0] or len(record) > 1):
+                    found.append(f"{server.name}: {record[0][:160]} ... {record[-1][:200]}")
+                record = [line]
+            elif record:
+                record.append(line)
     return found
 
 

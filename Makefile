@@ -1,4 +1,4 @@
-# MitWirkung: make install | run | test | bench | lint | lock | clean
+# MitWirkung: make install | run | test | bench | drills | soak | lint | lock | clean
 # Everything Python lives in .venv, installed from requirements.lock (exact versions with
 # their hashes); `make test` also installs Debian's chromium, postgresql and redis-server
 # when they are missing and we are root.
@@ -23,14 +23,16 @@ translations-update: $(STAMP)
 	    -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
 
-.PHONY: help install lock translations translations-update run test test-deps test-sqlite test-postgres \
-        test-browser lint bench clean distclean
+.PHONY: help install lock translations translations-update run test test-deps server-deps \
+        test-sqlite test-postgres test-browser lint bench drills soak clean distclean
 
 help:
 	@echo "make install   create .venv, install the app with its dev tools, compile translations"
 	@echo "make run       install, migrate, load demo data, serve on http://127.0.0.1:5000"
 	@echo "make test      ruff, tests on SQLite and on PostgreSQL + Redis, browser tests (Chromium + axe)"
 	@echo "make bench     benchmarks on SQLite and PostgreSQL (docs/benchmarks.md)"
+	@echo "make drills    faults under load: kills, database and mail server down (DRILLS=short: CI)"
+	@echo "make soak      ten minutes of mixed load; fails if the workers' memory grows"
 	@echo "make lint      ruff check"
 	@echo "make lock      pin pyproject.toml's dependencies (with the dev extra) in $(LOCK)"
 	@echo "               (keeps existing pins; LOCK_FLAGS=--upgrade moves all to the newest)"
@@ -85,12 +87,20 @@ run: install
 
 # --- test ------------------------------------------------------------------------------
 
-# Debian packages the tests need; installed only when missing (and only as root).
-test-deps:
+# Debian packages, installed only when missing (and only as root): the tests need all
+# three, the drills and the soak only the servers.
+test-deps: NEEDS := chromium postgresql redis-server
+server-deps: NEEDS := postgresql redis-server
+test-deps server-deps:
 	@missing=""; \
-	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
-	compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing="$$missing postgresql"; \
-	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	for package in $(NEEDS); do \
+	    case $$package in \
+	        chromium) [ -x /usr/bin/chromium ] || missing="$$missing chromium";; \
+	        postgresql) compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null \
+	            || missing="$$missing postgresql";; \
+	        redis-server) command -v redis-server >/dev/null || missing="$$missing redis-server";; \
+	    esac; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	    if [ "$$(id -u)" -ne 0 ]; then \
 	        echo "missing system packages:$$missing (run as root or apt-get install them)" >&2; \
@@ -151,6 +161,18 @@ bench: install
 	sync
 	PYTHON=$(BIN)/python bash tests/with_postgres.sh \
 	    $(BIN)/python bench/run.py --db postgresql $(BENCH_FLAGS)
+
+# Drills, not tests (docs/deployment.md, "Drills"): gunicorn, a throwaway PostgreSQL and Redis,
+# faults under load, one table; exits 1 unless nothing was lost or doubled and no 5xx came.
+DRILLS ?= full
+drills: install server-deps
+	PYTHON=$(BIN)/python bash tests/with_postgres.sh bash tests/with_redis.sh \
+	    $(BIN)/python drills/run.py $(if $(filter short,$(DRILLS)),--short)
+
+SOAK_SECONDS ?= 600
+soak: install server-deps
+	PYTHON=$(BIN)/python bash tests/with_postgres.sh bash tests/with_redis.sh \
+	    $(BIN)/python drills/soak.py --seconds $(SOAK_SECONDS)
 
 clean:
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +

@@ -29,6 +29,7 @@ class Connection:
         self.sock = None
         self.buffer = b""
         self.connects = 0
+        self.headers: dict[str, str] = {}  # of the last response, names in lower case
 
     def close(self) -> None:
         if self.sock is not None:
@@ -90,6 +91,7 @@ class Connection:
             headers["connection"] = "close"
         if headers.get("connection", "").lower() == "close":
             self.close()
+        self.headers = headers
         return status, headers.get("location", ""), body
 
 

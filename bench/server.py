@@ -44,7 +44,9 @@ class ServerConfig:
         return args
 
 
-def _wait_until_up(proc: subprocess.Popen, port: int) -> None:
+def wait_until_up(proc: subprocess.Popen, port: int) -> None:
+    """Until the server answers GET /health with 200; RuntimeError if it exits or takes too
+    long."""
     deadline = time.monotonic() + START_TIMEOUT
     request = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
     while time.monotonic() < deadline:
@@ -82,7 +84,7 @@ def gunicorn(config: ServerConfig, env: dict, log_path):
         proc = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=log,
                                 stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        _wait_until_up(proc, port)
+        wait_until_up(proc, port)
         yield Server(port, proc.pid)
     finally:
         if proc.poll() is None:

@@ -28,6 +28,9 @@ def load_config(instance_path: str) -> dict:
         "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URL", "memory://"),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        # Redis away (restarting): limits count in each process's memory meanwhile and Redis
+        # is tried again, rather than every limited request failing (core/rate_limits.py).
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         # Number of reverse proxies in front of the app; 0 = trust no forwarded header.
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),

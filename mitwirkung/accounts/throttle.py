@@ -11,6 +11,7 @@ import hashlib
 
 from limits import parse
 
+from ..core import rate_limits
 from ..extensions import limiter
 
 FAILURES = parse("10 per 15 minutes")
@@ -29,14 +30,11 @@ def may_try(counter: str) -> bool:
     """False while the account is slowed down and this minute's try is used up."""
     if not limiter.enabled:
         return True
-    strategy = limiter.limiter
-    return strategy.test(FAILURES, counter) or strategy.hit(SLOWED, counter)
+    return rate_limits.test(FAILURES, counter) or rate_limits.hit(SLOWED, counter)
 
 
 def record_failure(counter: str) -> bool:
     """Count a failed try; True when it is the one that starts the slowdown."""
     if not limiter.enabled:
         return False
-    strategy = limiter.limiter
-    return strategy.hit(FAILURES, counter) and (
-        strategy.get_window_stats(FAILURES, counter).remaining == 0)
+    return rate_limits.hit(FAILURES, counter) and rate_limits.remaining(FAILURES, counter) == 0

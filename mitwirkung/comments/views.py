@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from limits import parse
 
+from ..core import rate_limits
 from ..core.domain import show_on_form
 from ..core.permissions import require
 from ..core.urls import MAX_PAGE
@@ -105,7 +106,7 @@ def _post(kind: str, target):
     status = 200
     if form.validate_on_submit():
         key = f"comment-author:{current_user.id}"
-        if limiter.enabled and not all(limiter.limiter.test(limit, key)
+        if limiter.enabled and not all(rate_limits.test(limit, key)
                                        for limit in POSTING_LIMITS):
             form.text.errors.append(_(
                 "You have written many comments in a short time. Please wait a minute and "
@@ -124,7 +125,7 @@ def _post(kind: str, target):
                 db.session.commit()
                 if created and limiter.enabled:
                     for limit in POSTING_LIMITS:
-                        limiter.limiter.hit(limit, key)
+                        rate_limits.hit(limit, key)
                 if comment.is_pending:
                     flash(_("Thank you! Your comment awaits approval by the moderators. "
                             "Until then only you can see it."), "success")

@@ -6,10 +6,11 @@ due: a thread of each app process (woken after a commit that queued mail, pollin
 and `mitwirkung mail deliver` for cron. Delivery goes over SMTP when MAIL_URL is set, else
 into .eml files in instance/outbox/. A failed delivery is retried with growing pauses.
 
-Each mail is claimed before it is sent, so two workers never send it both; a worker killed
-between sending and recording it sends it again once its claim expires (the same
-Message-ID lets the receiving side tell). Once sent, its body, which may hold a reset
-link, is erased.
+Each mail is claimed before it is sent, so two workers never send it both. It is recorded
+as sent the moment the mail server has taken it, before the goodbye; only a worker killed
+in that moment (between the server's "250" and the commit) sends it again, once its claim
+expires, under the same Message-ID, which lets the receiving side tell (SMTP has no way
+to take a mail exactly once). Once sent, its body, which may hold a reset link, is erased.
 """
 
 import logging
@@ -93,14 +94,24 @@ def deliver_due(limit: int = BATCH) -> Delivery:
         mail = _claim(mail_id)
         if mail is None:
             continue  # another worker has it
-        try:
-            _transport(_message(mail))
-        except Exception as error:  # noqa: BLE001  whatever broke, the mail is tried again
-            _record_failure(mail, error, result)
-        else:
+
+        recorded = []
+
+        def record_sent(mail=mail, recorded=recorded):
             mail.sent_at, mail.body, mail.claimed_until = utcnow(), "", None
+            db.session.commit()
+            recorded.append(mail.id)
             result.sent += 1
-        db.session.commit()
+
+        try:
+            _transport(_message(mail), record_sent)
+        except Exception as error:  # noqa: BLE001  whatever broke, the mail is tried again
+            if recorded:  # the server has the mail: only the goodbye after it failed
+                logger.warning("Mail %s sent; the goodbye failed: %s", mail.id, error)
+                continue
+            db.session.rollback()
+            _record_failure(mail, error, result)
+            db.session.commit()
     return result
 
 
@@ -147,25 +158,34 @@ def _message(mail: OutgoingMail) -> EmailMessage:
     return message
 
 
-def _transport(message: EmailMessage) -> None:
+def _transport(message: EmailMessage, record_sent) -> None:
+    """Deliver `message` and call `record_sent()` the moment it is delivered: for SMTP,
+    once the server has taken it and before the goodbye (QUIT), so that neither a failed
+    goodbye nor a worker killed during it sends the mail again."""
     url = current_app.config["MAIL_URL"]
     if url:
-        _send_smtp(url, message)
+        _send_smtp(url, message, record_sent)
     else:
         _write_outbox(message)
+        record_sent()
 
 
-def _send_smtp(url: str, message: EmailMessage) -> None:
+def _send_smtp(url: str, message: EmailMessage, record_sent) -> None:
     parts = urlsplit(url)
     secure = parts.scheme == "smtps"
     port = parts.port or (465 if secure else 25)
     connect = smtplib.SMTP_SSL if secure else smtplib.SMTP
-    with connect(parts.hostname, port, timeout=SMTP_TIMEOUT) as smtp:
+    smtp = connect(parts.hostname, port, timeout=SMTP_TIMEOUT)
+    try:
         if parts.scheme == "smtp+starttls":
             smtp.starttls()
         if parts.username:
             smtp.login(unquote(parts.username), unquote(parts.password or ""))
         smtp.send_message(message)
+        record_sent()
+        smtp.quit()
+    finally:
+        smtp.close()
 
 
 def _write_outbox(message: EmailMessage) -> None:

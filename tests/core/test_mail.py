@@ -141,6 +141,34 @@ def test_a_claimed_mail_is_not_sent_by_a_second_worker(app, app_ctx, smtp_server
     assert deliver_due().sent == 1 and len(inbox.messages) == 1
 
 
+class InboxThatFailsTheGoodbye(Inbox):
+    async def handle_QUIT(self, server, session, envelope):
+        return "421 closing down"
+
+
+def test_a_mail_the_server_took_is_not_sent_again_when_the_goodbye_fails(
+    app, app_ctx, smtp_url
+):
+    """The mail counts as sent once the server has taken it (make drills: a worker killed
+    during the goodbye, or a goodbye answered with an error, used to send it again)."""
+    port = free_port()
+    inbox = InboxThatFailsTheGoodbye()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        smtp_url(f"smtp://127.0.0.1:{port}")
+        send_mail("erika@example.org", "Betreff", "Text")
+        db.session.commit()
+        assert deliver_due().sent == 1
+        [row] = queued()
+        assert row.sent_at is not None and row.attempts == 0 and row.last_error == ""
+        row.next_attempt_at = utcnow() - timedelta(minutes=10)  # whenever it would be due
+        db.session.commit()
+        assert deliver_due().sent == 0 and len(inbox.messages) == 1
+    finally:
+        controller.stop()
+
+
 def test_a_slow_mail_server_does_not_slow_a_request(app, client, citizen, smtp_url):
     with socket.socket() as silent:  # accepts connections and never answers
         silent.bind(("127.0.0.1", 0))
@@ -166,7 +194,7 @@ def test_the_deliver_command_sends_and_reports(app, outbox, monkeypatch):
     assert failing.exit_code == 1 and "1 failed" in failing.output
 
 
-def _refuse(_message):
+def _refuse(_message, _record_sent):
     raise ConnectionRefusedError("no mail server")
 
 

@@ -7,6 +7,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ...core import rate_limits
 from ...core.domain import show_on_form
 from ...core.image_fields import image_upload_message
 from ...core.moderation import kind_of
@@ -149,7 +150,7 @@ def submit(slug: str):
 @bp.route("/boards/<slug>/submit/confirm", methods=["POST"])
 @require("participate")
 @limiter.limit(ADDRESS_LIMIT)
-@limiter.limit(SUBMIT_LIMIT, key_func=lambda: f"idea-author:{current_user.id}")
+@limiter.limit(SUBMIT_LIMIT, key_func=lambda: rate_limits.account_key("idea-author"))
 def submit_confirm(slug: str):
     """Save the idea the two steps describe; a double click stores it once."""
     board = _board_or_404(slug)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from limits import parse
 
+from ...core import rate_limits
 from ...core.database import reads_first
 from ...extensions import db, limiter
 from .. import answers as rules
@@ -27,8 +28,8 @@ BROWSER_COOKIE_AGE = 365 * 24 * 3600
 
 
 def _page_limit_key() -> str:
-    if current_user.is_authenticated:
-        return f"survey-pages:account:{current_user.id}"
+    if session.get("_user_id"):  # signed in (the account itself is not loaded here)
+        return rate_limits.account_key("survey-pages:account")
     return f"survey-pages:{request.remote_addr or 'unknown'}"
 
 
@@ -164,13 +165,13 @@ def _send_key() -> str:
 def _within_send_limits() -> bool:
     if not limiter.enabled:
         return True
-    return all(limiter.limiter.test(limit, _send_key()) for limit in SEND_LIMITS)
+    return all(rate_limits.test(limit, _send_key()) for limit in SEND_LIMITS)
 
 
 def _count_send() -> None:
     if limiter.enabled:
         for limit in SEND_LIMITS:
-            limiter.limiter.hit(limit, _send_key())
+            rate_limits.hit(limit, _send_key())
 
 
 @bp.route("/surveys/<slug>/thanks")

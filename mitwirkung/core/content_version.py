@@ -52,7 +52,8 @@ _unseen: set[str] = {ContentVersion.__tablename__}
 
 
 def unseen(*models) -> None:
-    """Declare that writes to the tables of `models` never change a page for visitors."""
+    """Declare that writes to the tables of `models` never change a page kept for visitors
+    (core/page_cache.py): revisit when a page that shows them is kept."""
     _unseen.update(model.__tablename__ for model in models)
 
 

@@ -30,7 +30,7 @@ from .time import local_today
 
 # Pages kept per process: search words make the addresses endless; the oldest go first.
 CAPACITY = 256
-_TOKEN = "\x00csrf\x00"  # never in a rendered page: templates escape what they print
+_TOKEN = "\x00csrf\x00"  # no page holds a NUL: no request brings one in (core/request_guard.py)
 
 _kept: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
 

@@ -219,14 +219,9 @@ def delete(comment: Comment, user) -> None:
 # Reading ------------------------------------------------------------------------------------
 
 
-def shown_to(viewer, model=Comment):
-    """The comments `viewer` may read: published ones (not hidden), and their own pending
-    ones."""
-    return _shown(_viewer_id(viewer), model)
-
-
 def _shown(viewer_id, model=Comment):
-    """shown_to() for a viewer's id: None (a visitor), a number or a bind parameter."""
+    """The comments a viewer may read: published ones (not hidden), and their own pending
+    ones; `viewer_id` None (a visitor), a number or a bind parameter."""
     published = and_(model.moderation_state == ModerationState.APPROVED,
                      model.hidden_at.is_(None))
     if viewer_id is None:

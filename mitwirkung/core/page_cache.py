@@ -32,7 +32,7 @@ from .time import local_today
 CAPACITY = 256
 _TOKEN = "\x00csrf\x00"  # no page holds a NUL: no request brings one in (core/request_guard.py)
 
-_kept: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
+_kept: OrderedDict[tuple, str] = OrderedDict()  # key -> the page, its token a placeholder
 
 
 def personal() -> None:
@@ -54,8 +54,7 @@ def visitor_page(view):
         kept = _kept.get(key)
         if kept is not None:
             _kept.move_to_end(key)
-            body, mimetype = kept
-            return Response(body.replace(_TOKEN, generate_csrf()), mimetype=mimetype)
+            return Response(kept.replace(_TOKEN, generate_csrf()), mimetype="text/html")
         response = view(*args, **kwargs)
         _keep(key, response)
         return response
@@ -75,7 +74,7 @@ def _keep(key: tuple, response) -> None:
     body = response.replace(token, _TOKEN) if token else response
     if len(_kept) >= CAPACITY:
         _kept.popitem(last=False)
-    _kept[key] = (body, "text/html")
+    _kept[key] = body
 
 
 def forget_all() -> None:

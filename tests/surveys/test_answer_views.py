@@ -302,6 +302,25 @@ def test_a_closed_survey_takes_no_response_from_a_page_sent_late(three_pages, as
     assert counts(q["survey"]) == (0, 0, 0)
 
 
+def test_pages_of_an_old_tab_after_sending_turn_but_store_nothing_twice(three_pages, as_):
+    """The pages in between do not ask whether the person answered (they store nothing):
+    the send does, and refuses with the reason."""
+    q = three_pages
+    client = as_("citizen")
+    way = {f"q{q['way'].id}": pick(q["way"], "Auto")}
+    old_tab = walk(client, "arbeitsweg", way)
+    walk(client, "arbeitsweg", way, {f"q{q['hours'].id}": "3"}, {})
+    assert counts(q["survey"])[:2] == (1, 1)
+    page = send(client, "arbeitsweg", old_tab, {f"q{q['hours'].id}": "5"})
+    assert page.status_code == 200 and "Page 3 of 3" in html(page)
+    refused = send(client, "arbeitsweg", page, {})
+    assert refused.status_code == 302 and refused.headers["Location"].endswith("/arbeitsweg")
+    assert "You have already answered" in html(client.get("/surveys/arbeitsweg"))
+    assert counts(q["survey"])[:2] == (1, 1)
+    assert not db.session.scalars(select(SurveyAnswer).where(
+        SurveyAnswer.question_id == q["hours"].id, SurveyAnswer.number == 5)).first()
+
+
 def test_the_answers_field_is_signed_not_a_place_for_anything(three_pages, as_):
     page = start(as_("citizen"), "arbeitsweg")
     assert "." in token_of(page)

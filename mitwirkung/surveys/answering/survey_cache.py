@@ -10,9 +10,14 @@ match; otherwise it reads the survey again. A kept survey is detached from any d
 session and only read. What counts is still decided by the database when a response is
 sent: the participation's statement refuses a sealed survey, and the whole response is
 checked against the questions of the version it was read at.
+
+With the survey, each process keeps what its pages render from it alone (answering/
+boxes.py: a question's box before anyone's answer is in it): new with every new version.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, select
 
@@ -30,10 +35,21 @@ _CHECK = (select(_SURVEYS.c.version, _PROJECTS.c.status)
           .join(_PROJECTS, _PROJECTS.c.id == _SURVEYS.c.project_id)
           .where(_SURVEYS.c.slug == bindparam("slug")))
 
-# slug -> (version, project status, survey) as checked when the survey was read: the
-# version read by the check, not the survey's attribute, which a session that already held
-# the survey may not have refreshed.
-_kept: dict[str, tuple[str, str, Survey]] = {}
+
+
+@dataclass
+class _Kept:
+    # The version and project status as checked when the survey was read: the version read
+    # by the check, not the survey's attribute, which a session that already held the
+    # survey may not have refreshed.
+    version: str
+    project_status: str
+    survey: Survey
+    # What was rendered from this survey alone (boxes.py), by its own keys.
+    rendered: dict = field(default_factory=dict)
+
+
+_kept: dict[str, _Kept] = {}
 
 
 def survey(slug: str) -> Survey | None:
@@ -45,15 +61,22 @@ def survey(slug: str) -> Survey | None:
         return None
     version, project_status = row
     kept = _kept.get(slug)
-    if kept is not None and kept[:2] == (version, project_status):
-        return kept[2]
+    if kept is not None and (kept.version, kept.project_status) == (version, project_status):
+        return kept.survey
     fresh = services.get_survey(slug)
     if fresh is not None:
         if len(_kept) >= CACHE_SIZE:
             _kept.clear()
         # Read after the check: at worst newer than `version`, and then read again.
-        _kept[slug] = (version, project_status, fresh)
+        _kept[slug] = _Kept(version, project_status, fresh)
     return fresh
+
+
+def rendered(survey: Survey) -> dict:
+    """Where pages keep what they rendered from `survey` alone while it is the kept one; an
+    empty dict of no use afterwards for a survey that is not (or no longer) kept."""
+    kept = _kept.get(survey.slug)
+    return kept.rendered if kept is not None and kept.survey is survey else {}
 
 
 def forget_all() -> None:

@@ -12,7 +12,7 @@ from ...core.database import reads_first
 from ...extensions import db, limiter
 from .. import answers as rules
 from .. import bp, services
-from . import mixing, steps, survey_cache
+from . import boxes, mixing, steps, survey_cache
 from . import services as answering
 
 # Every page sent counts per account, or for visitors per address; a stored response from
@@ -77,6 +77,7 @@ def _page(survey, page: answering.Page, status: int = 200):
                 if steps.live_conditioned(step, question)
                 and not rules.condition_holds(question, page.answers)},
         live=lambda question: steps.live_conditioned(step, question),
+        box=boxes.box_maker(survey, page.values, page.errors),
         field_name=rules.field_name, bounds=rules.bounds,
         format_number=rules.format_number), status
 
@@ -90,9 +91,15 @@ def answer(slug: str):
     # The account (or the anonymous user) once, not through current_user's proxy each time.
     user = current_user._get_current_object()
     survey = _survey_or_404(slug, user)
-    standing = answering.standing(survey, user, _browser_key(survey, user))
-    if standing.obstacle is not None:
-        flash(str(standing.obstacle()), "error")
+    if request.method == "GET":
+        blocked = answering.standing(survey, user, _browser_key(survey, user)).obstacle
+    else:
+        # The pages in between store nothing: whether this person has answered already is
+        # decided when the response is sent (the participation's unique constraints), and
+        # the first page told them before they began.
+        blocked = answering.obstacle(survey, user)
+    if blocked is not None:
+        flash(str(blocked()), "error")
         return redirect(url_for("surveys.show", slug=slug))
     if not survey.questions:
         abort(404)

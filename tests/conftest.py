@@ -195,16 +195,19 @@ def _empty_ballot_box_cache():
     """Each test's votes and surveys are rolled back, and a rolled-back one's id comes
     again: a ballot box or survey kept by an earlier test must not stand in for it."""
     from mitwirkung.core import page_cache
+    from mitwirkung.pages import settings
     from mitwirkung.surveys.answering import survey_cache
     from mitwirkung.votes.casting import ballot_box
 
     ballot_box.forget_all()
     survey_cache.forget_all()
     page_cache.forget_all()
+    settings.forget_shown()
     yield
     ballot_box.forget_all()
     page_cache.forget_all()
     survey_cache.forget_all()
+    settings.forget_shown()
 
 
 @pytest.fixture

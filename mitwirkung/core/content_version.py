@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import secrets
 
+from flask import g, has_request_context
 from sqlalchemy import DDL, BigInteger, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
@@ -58,8 +59,29 @@ def unseen(*models) -> None:
 
 
 def current() -> int | None:
-    """The number now (None without its row: then nothing may be kept)."""
-    return db.session.execute(_CURRENT).scalar()
+    """The number now (None without its row: then nothing may be kept); noted for the
+    request."""
+    version = db.session.execute(_CURRENT).scalar()
+    note(version)
+    return version
+
+
+def column():
+    """The number as a column, for a request to read it with a query it runs anyway (then
+    `note` it)."""
+    return _CURRENT.scalar_subquery()
+
+
+def note(version: int | None) -> None:
+    """Remember the number this request read, for what is kept per process under it (the
+    settings a page shows: pages/settings.py)."""
+    if has_request_context():
+        g.content_version = version
+
+
+def noted() -> int | None:
+    """The number this request read, or None if it read none."""
+    return g.get("content_version") if has_request_context() else None
 
 
 # The statements --------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..core import audit, uploads
+from ..core import audit, content_version, uploads
 from ..core.domain import DomainError
 from ..extensions import db
 from .models import SiteSettings
@@ -100,14 +100,40 @@ def get_settings() -> SiteSettings:
     return settings
 
 
+# The settings as the pages show them, kept in each process under the content version
+# they were read at: a save writes the row, which replaces that version in the same
+# transaction (core/content_version.py). Taken only by a request that has read the version
+# anyway, with a query of its own (the survey pages' check, a page kept for visitors).
+_shown: tuple[int, SiteSettings] | None = None
+
+
 def settings_for_display() -> SiteSettings:
     """The settings for the header and footer of a page; the defaults if the database
     cannot answer, so that even an error page about that renders."""
+    global _shown
+    version, kept = content_version.noted(), _shown
+    if version is not None and kept is not None and kept[0] == version:
+        return kept[1]
     try:
-        return get_settings()
+        settings = get_settings()
     except SQLAlchemyError:
         db.session.rollback()
         return SiteSettings(id=1, city_name="", logo_alt="", version=0)
+    if version is not None:  # read after the version: at worst newer, then read again
+        _shown = (version, _detached_copy(settings))
+    return settings
+
+
+def _detached_copy(settings: SiteSettings) -> SiteSettings:
+    """A copy in no session, which no commit expires."""
+    return SiteSettings(**{column.key: getattr(settings, column.key)
+                           for column in SiteSettings.__table__.columns})
+
+
+def forget_shown() -> None:
+    """Forget the kept settings (tests, and after restoring a backup)."""
+    global _shown
+    _shown = None
 
 
 @dataclass

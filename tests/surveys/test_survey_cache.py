@@ -43,3 +43,25 @@ def test_a_kept_survey_saves_the_reading_of_its_questions(app, as_, count_querie
     fresh = count_queries(client, url)
     kept = count_queries(client, url)
     assert kept <= fresh - 3
+
+
+def test_the_header_settings_come_kept_until_anything_is_written(app, as_, count_queries):
+    from mitwirkung.pages import settings
+    from mitwirkung.pages.models import SiteSettings
+
+    survey = factories.survey(slug="kopf")
+    factories.question(survey, QuestionKind.TEXT, "Warum?")
+    row = SiteSettings(id=1, city_name="Kaiserslautern", logo_alt="", version=1)
+    db.session.add(row)
+    db.session.commit()
+    client = as_("citizen")
+    url = "/surveys/kopf/answer"
+    assert "Kaiserslautern" in html(client.get(url))
+    kept = count_queries(client, url)
+    settings.forget_shown()
+    assert count_queries(client, url) == kept + 1  # the settings row read again
+
+    row.city_name = "Pirmasens"  # an admin's save: the next page shows it
+    db.session.commit()
+    text = html(client.get(url))
+    assert "Pirmasens" in text and "Kaiserslautern" not in text

@@ -6,10 +6,11 @@ queries and their loading, about a third of a page's time, for data that changes
 while staff build the survey (and locks once anyone has answered). Each change replaces
 the survey's random `version` (surveys/models.py, mapper events), so a page reads the
 version and the project's status in one small query and takes the kept survey when both
-match; otherwise it reads the survey again. A kept survey is detached from any database
-session and only read. What counts is still decided by the database when a response is
-sent: the participation's statement refuses a sealed survey, and the whole response is
-checked against the questions of the version it was read at.
+match; otherwise it reads the survey again. The same query reads the content version,
+under which the header's settings are kept (pages/settings.py). A kept survey is detached
+from any database session and only read. What counts is still decided by the database
+when a response is sent: the participation's statement refuses a sealed survey, and the
+whole response is checked against the questions of the version it was read at.
 
 With the survey, each process keeps what its pages render from it alone (answering/
 boxes.py: a question's box before anyone's answer is in it): new with every new version.
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, select
 
+from ...core import content_version
 from ...extensions import db
 from ...projects.models import Project
 from .. import services
@@ -31,7 +33,7 @@ CACHE_SIZE = 64
 
 # Of the tables' columns (Core, which the session runs without its ORM steps).
 _SURVEYS, _PROJECTS = Survey.__table__, Project.__table__
-_CHECK = (select(_SURVEYS.c.version, _PROJECTS.c.status)
+_CHECK = (select(_SURVEYS.c.version, _PROJECTS.c.status, content_version.column())
           .join(_PROJECTS, _PROJECTS.c.id == _SURVEYS.c.project_id)
           .where(_SURVEYS.c.slug == bindparam("slug")))
 
@@ -59,7 +61,8 @@ def survey(slug: str) -> Survey | None:
     if row is None:
         _kept.pop(slug, None)
         return None
-    version, project_status = row
+    version, project_status, content = row
+    content_version.note(content)  # the header's settings come kept while it holds
     kept = _kept.get(slug)
     if kept is not None and (kept.version, kept.project_status) == (version, project_status):
         return kept.survey

@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Date, Integer, String, bindparam, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 
-from ...core.database import is_unique_violation, start_writes
+from ...core.database import start_writes
 from ...core.domain import DomainError
 from ...core.permissions import can
 from ...core.time import utcnow
@@ -32,13 +30,11 @@ from ..models import (
     Audience,
     Survey,
     SurveyAnswer,
-    SurveyInbox,
-    SurveyParticipation,
     SurveyPhase,
     SurveyResponse,
-    new_response_id,
 )
 from ..storage import NewResponse, insert_responses, replace_answers
+from . import writes
 from .steps import (
     Step,
     asked_in,
@@ -308,19 +304,6 @@ class Sent:
     waiting: int = 0
 
 
-_PARTICIPATE = SurveyParticipation.__table__.insert().from_select(
-    ["survey_id", "user_id", "browser_key", "answered_on"],
-    select(Survey.id, bindparam("user_id", type_=Integer),
-           bindparam("browser_key", type_=String), bindparam("answered_on", type_=Date))
-    .where(Survey.id == bindparam("survey_id"), Survey.sealed_at.is_(None))
-    # PostgreSQL: waits while a mix seals the survey, then sees it sealed (mixing.py).
-    .with_for_update(read=True, key_share=True)
-).returning(SurveyParticipation.id)
-
-_WAITING = select(func.count()).select_from(SurveyInbox).where(
-    SurveyInbox.survey_id == bindparam("survey_id"))
-
-
 def send(survey: Survey, user, answers: rules.Answers, browser: str | None = None) -> Sent:
     """Store the response of `user` (or, in a public survey, of the visitor whose browser
     key is `browser`): check the whole of it against the survey as it is now, then write
@@ -337,36 +320,28 @@ def send(survey: Survey, user, answers: rules.Answers, browser: str | None = Non
     checked = rules.check_response(survey.questions, answers)
     rows = rules.response_rows(survey.questions, checked)
     today = utcnow().date()
-    # Only now the write lock (SQLite) or a transaction (PostgreSQL): the pages before and
-    # the checks only read, so many people can be between pages at once.
-    start_writes(transaction=True)
-    if signed_in and services.has_answered(survey, user):
-        response_id = own_response_id(survey, user)
-        if not survey.changeable or response_id is None:
-            raise AlreadyAnswered
-        replace_answers(survey.id, response_id, rows, today)
-        return Sent(survey.id, replaced=True)
-    _participate(survey, user.id if signed_in else None, None if signed_in else browser, today)
-    if not survey.anonymous:
-        insert_responses(survey.id, [NewResponse(rows=rows, user_id=user.id if signed_in
-                                                 else None, sent_on=today)])
-        return Sent(survey.id)
-    db.session.execute(SurveyInbox.__table__.insert(), {
-        "id": new_response_id(), "survey_id": survey.id, "rows": [list(row) for row in rows]})
-    return Sent(survey.id, waiting=db.session.scalar(_WAITING, {"survey_id": survey.id}))
-
-
-def _participate(survey: Survey, user_id: int | None, browser: str | None, today: date) -> None:
+    user_id, browser = (user.id, None) if signed_in else (None, browser)
     try:
-        written = db.session.execute(_PARTICIPATE, {
-            "survey_id": survey.id, "user_id": user_id, "browser_key": browser,
-            "answered_on": today}).scalar()
-    except IntegrityError as error:
-        if is_unique_violation(error):
-            raise AlreadyAnswered from error
-        raise NotOpen from error  # the survey went away meanwhile
-    if written is None:
-        raise NotOpen  # sealed meanwhile
+        if survey.anonymous:
+            # Only now the write lock (SQLite); PostgreSQL writes in one statement. The
+            # pages before and the checks only read, so many people can be between pages.
+            start_writes()
+            return Sent(survey.id, waiting=writes.into_inbox(survey.id, user_id, browser,
+                                                             today, rows))
+        start_writes(transaction=True)
+        # Only a response that may be changed is looked for: a second one of any other
+        # kind is refused by the participation's unique constraints.
+        if signed_in and survey.changeable and services.has_answered(survey, user):
+            response_id = own_response_id(survey, user)
+            if response_id is None:
+                raise AlreadyAnswered
+            replace_answers(survey.id, response_id, rows, today)
+            return Sent(survey.id, replaced=True)
+        writes.participate(survey.id, user_id, browser, today)
+    except writes.NotWritten as refused:
+        raise (AlreadyAnswered if refused.already else NotOpen) from refused
+    insert_responses(survey.id, [NewResponse(rows=rows, user_id=user_id, sent_on=today)])
+    return Sent(survey.id)
 
 
 def quiz_outcome(survey: Survey, answers: rules.Answers) -> dict[str, bool]:

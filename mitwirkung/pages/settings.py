@@ -131,7 +131,7 @@ def _detached_copy(settings: SiteSettings) -> SiteSettings:
 
 
 def forget_shown() -> None:
-    """Forget the kept settings (tests, and after restoring a backup)."""
+    """Forget the kept settings (tests; after a restore the app servers restart)."""
     global _shown
     _shown = None
 

@@ -38,7 +38,6 @@ _CHECK = (select(_SURVEYS.c.version, _PROJECTS.c.status, content_version.column(
           .where(_SURVEYS.c.slug == bindparam("slug")))
 
 
-
 @dataclass
 class _Kept:
     # The version and project status as checked when the survey was read: the version read

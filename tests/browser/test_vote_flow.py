@@ -56,7 +56,7 @@ def test_a_choice_removed_after_the_review_is_explained_on_a_fresh_ballot(page, 
     from mitwirkung.extensions import db
     from mitwirkung.projects.models import Project
     from mitwirkung.votes.models import Vote
-    from mitwirkung.votes.setup import services as setup
+    from mitwirkung.votes.setup import questions as vote_questions
 
     from ..votes.factories import make_vote
 
@@ -73,7 +73,7 @@ def test_a_choice_removed_after_the_review_is_explained_on_a_fresh_ballot(page, 
     with live_server.app.app_context():  # staff remove option C meanwhile
         vote = db.session.scalar(db.select(Vote).where(Vote.slug == "umbenennung"))
         staff = db.session.scalar(db.select(User).where(User.username == "staff"))
-        setup.delete_option(vote.questions[0].options[2], staff)
+        vote_questions.delete_option(vote.questions[0].options[2], staff)
         db.session.commit()
     with page.expect_navigation():
         page.click("form[action$='/cast'] button")

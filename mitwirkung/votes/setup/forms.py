@@ -25,6 +25,7 @@ from ...core.image_fields import image_fields, require_alt_text
 from ...core.markdown_field import markdown_field
 from ...core.time import local_to_utc, utc_to_local
 from ..models import ResultsVisibility, Vote
+from . import questions as vote_questions
 from . import services as setup
 
 VISIBILITY_CHOICES = [SelectChoice(visibility.value, visibility.label) for visibility in
@@ -139,9 +140,9 @@ class QuestionForm(Form):
         _l("Code"),
         validators=[
             DataRequired(),
-            Length(max=setup.QUESTION_CODE_MAX),
+            Length(max=vote_questions.QUESTION_CODE_MAX),
             Regexp(
-                setup.QUESTION_CODE_PATTERN,
+                vote_questions.QUESTION_CODE_PATTERN,
                 message=_l("Use only lower-case letters, digits, hyphens and underscores."),
             ),
         ],
@@ -171,8 +172,8 @@ class OptionForm(Form):
         _l("Code"),
         validators=[
             DataRequired(),
-            Length(max=setup.OPTION_CODE_MAX),
-            Regexp(setup.OPTION_CODE_PATTERN, message=_l("Use only letters and digits.")),
+            Length(max=vote_questions.OPTION_CODE_MAX),
+            Regexp(vote_questions.OPTION_CODE_PATTERN, message=_l("Use only letters and digits.")),
         ],
         description=_l("Printed on the paper card, e.g. A, B, C. Stored in capitals."),
     )

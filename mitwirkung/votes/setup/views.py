@@ -17,6 +17,7 @@ from ...projects.services import all_projects
 from .. import bp, services
 from ..models import Option, Question, Vote
 from ..results import final
+from . import questions as vote_questions
 from . import services as setup
 from .forms import NewVoteForm, OptionForm, QuestionForm, VoteForm
 
@@ -186,7 +187,7 @@ def question_new(slug: str):
     form = QuestionForm()
     if form.validate_on_submit():
         try:
-            question = setup.add_question(vote, current_user, **form.values())
+            question = vote_questions.add_question(vote, current_user, **form.values())
         except setup.VoteLocked:
             return _locked_page(vote)
         except setup.SetupError as error:
@@ -208,7 +209,7 @@ def question_edit(slug: str, question_id: int):
     form = QuestionForm(obj=question)
     if form.validate_on_submit():
         try:
-            setup.update_question(question, current_user, **form.values())
+            vote_questions.update_question(question, current_user, **form.values())
         except setup.VoteLocked:
             return _locked_page(vote)
         except setup.SetupError as error:
@@ -233,10 +234,10 @@ def question_delete(slug: str, question_id: int):
     if request.method == "GET":
         return render_template(
             "votes/manage/delete_question.html", vote=vote, question=question,
-            refused=setup.question_deletion_refused(question),
+            refused=vote_questions.question_deletion_refused(question),
         )
     try:
-        setup.delete_question(question, current_user)
+        vote_questions.delete_question(question, current_user)
     except setup.VoteLocked:
         return _locked_page(vote)
     except setup.SetupError as error:
@@ -259,7 +260,8 @@ def option_new(slug: str, question_id: int):
     form = OptionForm()
     if form.validate_on_submit():
         try:
-            setup.add_option(question, current_user, image=form.image_file.data, **form.values())
+            vote_questions.add_option(question, current_user, image=form.image_file.data,
+                                      **form.values())
         except setup.VoteLocked:
             return _locked_page(vote)
         except setup.SetupError as error:
@@ -290,7 +292,7 @@ def option_edit(slug: str, question_id: int, option_id: int):
     form.has_image = option.image is not None
     if form.validate_on_submit():
         try:
-            setup.update_option(
+            vote_questions.update_option(
                 option,
                 current_user,
                 image=form.image_file.data,
@@ -327,10 +329,10 @@ def option_delete(slug: str, question_id: int, option_id: int):
     if request.method == "GET":
         return render_template(
             "votes/manage/delete_option.html", vote=vote, question=question, option=option,
-            refused=setup.option_deletion_refused(option),
+            refused=vote_questions.option_deletion_refused(option),
         )
     try:
-        setup.delete_option(option, current_user)
+        vote_questions.delete_option(option, current_user)
     except setup.VoteLocked:
         return _locked_page(vote)
     except setup.SetupError as error:

@@ -21,6 +21,7 @@ from mitwirkung.votes.models import (
     Vote,
 )
 from mitwirkung.votes.results.tally import tally
+from mitwirkung.votes.setup import questions as vote_questions
 from mitwirkung.votes.setup import services as setup
 
 from ... import factories
@@ -69,17 +70,18 @@ CHANGES = {
     "vote texts": lambda vote, staff: setup.update_vote(
         vote, staff, **dict(_times(vote, -1, 10), title="Neuer Titel")),
     "vote window": lambda vote, staff: setup.update_vote(vote, staff, **_times(vote, -2, 3)),
-    "question added": lambda vote, staff: setup.add_question(
+    "question added": lambda vote, staff: vote_questions.add_question(
         vote, staff, code="farbe", title="Welche Farbe?", help_text=""),
-    "question changed": lambda vote, staff: setup.update_question(
+    "question changed": lambda vote, staff: vote_questions.update_question(
         vote.questions[0], staff, code="plan", title="Welcher Plan?", help_text=""),
-    "question deleted": lambda vote, staff: setup.delete_question(vote.questions[1], staff),
-    "option added": lambda vote, staff: setup.add_option(
+    "question deleted": lambda vote, staff: vote_questions.delete_question(vote.questions[1],
+                                                                           staff),
+    "option added": lambda vote, staff: vote_questions.add_option(
         vote.questions[0], staff, code="D", title="Vierter Weg", text="", image_alt=""),
-    "option changed": lambda vote, staff: setup.update_option(
+    "option changed": lambda vote, staff: vote_questions.update_option(
         vote.questions[0].options[0], staff, code="X", title="Offene Bühne", text="",
         image_alt=""),
-    "option deleted": lambda vote, staff: setup.delete_option(
+    "option deleted": lambda vote, staff: vote_questions.delete_option(
         vote.questions[0].options[2], staff),
 }
 
@@ -118,7 +120,7 @@ def test_the_box_is_read_once_and_then_served_from_the_cache(vote):
 
 def test_a_stale_box_counts_the_ballot_as_the_vote_is_now(vote, staff):
     ballot_box.read(vote.slug)  # cached before staff add option D
-    setup.add_option(vote.questions[0], staff, code="D", title="Vierter Weg", text="",
+    vote_questions.add_option(vote.questions[0], staff, code="D", title="Vierter Weg", text="",
                      image_alt="")
     db.session.commit()
     _cast_and_mix("platz", factories.user(), _form(entwurf="D", name="A"))
@@ -128,7 +130,7 @@ def test_a_stale_box_counts_the_ballot_as_the_vote_is_now(vote, staff):
 
 def test_a_stale_box_does_not_count_a_removed_option(vote, staff):
     ballot_box.read(vote.slug)  # cached before staff remove option C
-    setup.delete_option(vote.questions[0].options[2], staff)
+    vote_questions.delete_option(vote.questions[0].options[2], staff)
     db.session.commit()
     with pytest.raises(casting.InvalidBallot):
         casting.cast_online("platz", factories.user(), _form(entwurf="C"))

@@ -16,7 +16,7 @@ from mitwirkung.core.time import utcnow
 from mitwirkung.extensions import db
 from mitwirkung.votes.models import Ballot, InboxBallot, Participation, Vote, new_box_version
 from mitwirkung.votes.results.tally import tally
-from mitwirkung.votes.setup import services as setup
+from mitwirkung.votes.setup import questions as vote_questions
 
 from ... import factories
 from ...conftest import app_settings, signed_in_client
@@ -105,7 +105,7 @@ def test_a_first_ballot_waits_while_staff_change_a_question(tmp_path_factory, em
 
     with app.app_context():
         question = db.session.get(Vote, vote_id).questions[0]
-        setup.update_question(question, staff, code="entwurf", title="Welcher Entwurf?",
+        vote_questions.update_question(question, staff, code="entwurf", title="Welcher Entwurf?",
                               help_text="")  # not committed yet
         voting = threading.Thread(target=cast)
         voting.start()

@@ -12,7 +12,7 @@ from mitwirkung.votes.casting import ballot_box
 from mitwirkung.votes.casting import services as casting
 from mitwirkung.votes.models import Ballot, BallotAnswer, Participation
 from mitwirkung.votes.results.tally import as_json, tally
-from mitwirkung.votes.setup import services as setup
+from mitwirkung.votes.setup import questions as vote_questions
 
 from ... import factories
 from ...projects import factories as project_factories
@@ -87,7 +87,7 @@ def test_ballot_tallies_and_answers_agree_on_many_casts(vote):
 
 def test_ballot_for_an_option_removed_meanwhile_is_refused_and_writes_nothing(vote):
     box = ballot_box.read(vote.slug)  # read before staff remove option C
-    setup.delete_option(vote.questions[0].options[2], factories.user(role="staff"))
+    vote_questions.delete_option(vote.questions[0].options[2], factories.user(role="staff"))
     db.session.commit()
     with pytest.raises(casting.BallotOutdated):
         casting.cast_ballot(box, factories.user(), {"entwurf": "C", "name": "A"})

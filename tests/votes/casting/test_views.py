@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from mitwirkung.extensions import db
 from mitwirkung.votes.models import Ballot, Participation
-from mitwirkung.votes.setup import services as setup
+from mitwirkung.votes.setup import questions as vote_questions
 
 from ... import factories
 from ...conftest import signed_in_client
@@ -77,7 +77,7 @@ def test_a_choice_removed_after_the_review_gets_the_new_ballot_and_a_message(
 ):
     review = voter_client.post("/votes/platz/review", data={"q-entwurf": "C"})
     assert "Grünes Band" in review.get_data(as_text=True)
-    setup.delete_option(vote.questions[0].options[2], factories.user(role="staff"))
+    vote_questions.delete_option(vote.questions[0].options[2], factories.user(role="staff"))
     db.session.commit()
     cast = voter_client.post("/votes/platz/cast", data={"q-entwurf": "C"})
     html = cast.get_data(as_text=True)

@@ -14,6 +14,7 @@ from mitwirkung.votes.models import BatchStatus, PaperTallySheet
 from mitwirkung.votes.paper import batches, double_entry, tally_sheets
 from mitwirkung.votes.paper.tally_sheets import SheetFigures
 from mitwirkung.votes.results.tally import as_json, result_rows, tally
+from mitwirkung.votes.setup import questions as vote_questions
 from mitwirkung.votes.setup import services as setup
 from tests import factories as user_factories
 
@@ -139,7 +140,7 @@ def test_a_void_sheet_no_longer_counts(vote, staff):
 def test_a_sheet_locks_the_questions(vote, staff):
     enter(vote, staff)
     with pytest.raises(setup.VoteLocked):
-        setup.update_question(vote.questions[0], staff, code="design",
+        vote_questions.update_question(vote.questions[0], staff, code="design",
                               title="Entwurf", help_text="")
 
 

@@ -14,6 +14,7 @@ from mitwirkung.votes import services
 from mitwirkung.votes.paper import batches
 from mitwirkung.votes.results import final
 from mitwirkung.votes.results.tally import as_json, tally
+from mitwirkung.votes.setup import questions as vote_questions
 from mitwirkung.votes.setup import services as setup
 from tests.projects import factories as project_factories
 
@@ -113,7 +114,7 @@ def test_the_declaration_is_audited_and_then_nothing_changes(closed, staff):
                           opens_at=closed.opens_at, closes_at=closed.closes_at,
                           results_visibility=closed.results_visibility)
     with pytest.raises(setup.VoteFinal):
-        setup.delete_option(closed.questions[0].options[0], staff)
+        vote_questions.delete_option(closed.questions[0].options[0], staff)
     assert tally(closed).paper_ballots == 120
 
 

@@ -31,6 +31,7 @@ from mitwirkung.votes.paper import batches, tally_sheets
 from mitwirkung.votes.paper.tally_sheets import SheetFigures
 from mitwirkung.votes.results import final
 from mitwirkung.votes.results.tally import tally
+from mitwirkung.votes.setup import questions as vote_questions
 from mitwirkung.votes.setup import services as setup
 
 from ... import factories
@@ -211,8 +212,8 @@ def test_published_vote_cannot_be_published_again(project, actor):
 
 
 def test_questions_without_position_go_last(draft, actor):
-    first = setup.add_question(draft, actor, code="entwurf", title="Entwurf", help_text="")
-    second = setup.add_question(draft, actor, code="name", title="Name", help_text="")
+    first = vote_questions.add_question(draft, actor, code="entwurf", title="Entwurf", help_text="")
+    second = vote_questions.add_question(draft, actor, code="name", title="Name", help_text="")
     assert (first.position, second.position) == (1, 2)
     assert [q.code for q in draft.questions] == ["entwurf", "name"]
     assert audit_actions(draft) == ["vote.question_add", "vote.question_add"]
@@ -220,26 +221,26 @@ def test_questions_without_position_go_last(draft, actor):
 
 def test_question_code_is_unique_within_the_vote(project, actor):
     vote = make_vote(project, status="draft")
-    with pytest.raises(setup.CodeTaken):
-        setup.add_question(vote, actor, code="Entwurf", title="Nochmal", help_text="")
+    with pytest.raises(vote_questions.CodeTaken):
+        vote_questions.add_question(vote, actor, code="Entwurf", title="Nochmal", help_text="")
 
 
 def test_question_may_keep_its_own_code_when_edited(project, actor):
     vote = make_vote(project, status="draft")
     question = vote.questions[0]
-    setup.update_question(question, actor, code="entwurf", title="Neu", help_text="Hilfe")
+    vote_questions.update_question(question, actor, code="entwurf", title="Neu", help_text="Hilfe")
     assert (question.title, question.help_text) == ("Neu", "Hilfe")
     assert audit_actions(vote) == ["vote.question_update"]
 
 
 def test_question_code_serial_is_reserved_for_the_card_number(draft, actor):
-    with pytest.raises(setup.ReservedCode):
-        setup.add_question(draft, actor, code="serial", title="Nummer", help_text="")
+    with pytest.raises(vote_questions.ReservedCode):
+        vote_questions.add_question(draft, actor, code="serial", title="Nummer", help_text="")
 
 
 def test_deleting_a_question_removes_its_options(project, actor):
     vote = make_vote(project, status="draft")
-    setup.delete_question(vote.questions[0], actor)
+    vote_questions.delete_question(vote.questions[0], actor)
     assert [q.code for q in vote.questions] == ["name"]
     assert db.session.scalar(select(Option).where(Option.title == "Offene Bühne")) is None
     assert audit_actions(vote) == ["vote.question_delete"]
@@ -247,8 +248,8 @@ def test_deleting_a_question_removes_its_options(project, actor):
 
 def test_published_vote_keeps_its_last_question(project, actor):
     vote = make_vote(project, questions=[("entwurf", "E", [("A", "a"), ("B", "b")])])
-    with pytest.raises(setup.StillNeeded):
-        setup.delete_question(vote.questions[0], actor)
+    with pytest.raises(vote_questions.StillNeeded):
+        vote_questions.delete_question(vote.questions[0], actor)
 
 
 # Options -------------------------------------------------------------------------------
@@ -256,20 +257,21 @@ def test_published_vote_keeps_its_last_question(project, actor):
 
 def test_option_code_is_stored_in_capitals_and_goes_last(project, actor):
     vote = make_vote(project, status="draft")
-    option = setup.add_option(vote.questions[0], actor, **option_fields(code="d", title="Neu"))
+    option = vote_questions.add_option(vote.questions[0], actor,
+                                       **option_fields(code="d", title="Neu"))
     assert (option.code, option.position) == ("D", 4)
     assert audit_actions(vote) == ["vote.option_add"]
 
 
 def test_option_code_is_unique_within_its_question_whatever_the_case(project, actor):
     vote = make_vote(project, status="draft")
-    with pytest.raises(setup.CodeTaken):
-        setup.add_option(vote.questions[0], actor, **option_fields(code="a"))
+    with pytest.raises(vote_questions.CodeTaken):
+        vote_questions.add_option(vote.questions[0], actor, **option_fields(code="a"))
 
 
 def test_same_option_code_may_appear_in_another_question(project, actor):
     vote = make_vote(project, status="draft")
-    setup.add_option(vote.questions[0], actor, **option_fields(code="D", title="Neu"))
+    vote_questions.add_option(vote.questions[0], actor, **option_fields(code="D", title="Neu"))
     assert [o.code for o in vote.questions[1].options] == ["A", "B", "C", "D"]
 
 
@@ -284,23 +286,24 @@ def test_same_option_code_may_appear_in_another_question(project, actor):
 )
 def test_option_that_a_paper_cell_could_confuse_is_refused(project, actor, code, title, field):
     vote = make_vote(project, status="draft")
-    with pytest.raises(setup.AmbiguousOption) as refused:
-        setup.add_option(vote.questions[0], actor, **option_fields(code=code, title=title))
+    with pytest.raises(vote_questions.AmbiguousOption) as refused:
+        vote_questions.add_option(vote.questions[0], actor, **option_fields(code=code, title=title))
     assert refused.value.field == field
     assert len(vote.questions[0].options) == 3
 
 
 def test_option_image_is_stored_and_replaced_and_removed(project, actor, uploaded_files):
     vote = make_vote(project, status="draft")
-    option = setup.add_option(
+    option = vote_questions.add_option(
         vote.questions[0], actor, image=png(), **option_fields(code="D", image_alt="Plan D")
     )
     first = option.image
     assert first in uploaded_files() and option.image_alt == "Plan D"
-    setup.update_option(option, actor, image=png(), **option_fields(code="D", image_alt="Neu"))
+    vote_questions.update_option(option, actor, image=png(),
+                                 **option_fields(code="D", image_alt="Neu"))
     assert option.image != first and first not in uploaded_files()
     second = option.image
-    setup.update_option(option, actor, remove_image=True, **option_fields(code="D"))
+    vote_questions.update_option(option, actor, remove_image=True, **option_fields(code="D"))
     assert option.image is None and option.image_alt == ""
     assert second not in uploaded_files()
 
@@ -309,7 +312,7 @@ def test_option_with_a_fake_image_is_not_added(project, actor, uploaded_files):
     vote = make_vote(project, status="draft")
     before = uploaded_files()
     with pytest.raises(UploadRejected):
-        setup.add_option(
+        vote_questions.add_option(
             vote.questions[0],
             actor,
             image=io.BytesIO(b"<svg onload=alert(1)>"),
@@ -320,19 +323,19 @@ def test_option_with_a_fake_image_is_not_added(project, actor, uploaded_files):
 
 def test_deleting_an_option_deletes_its_image(project, actor, uploaded_files):
     vote = make_vote(project, status="draft")
-    option = setup.add_option(
+    option = vote_questions.add_option(
         vote.questions[0], actor, image=png(), **option_fields(code="D", image_alt="Plan")
     )
     name = option.image
-    setup.delete_option(option, actor)
+    vote_questions.delete_option(option, actor)
     assert [o.code for o in vote.questions[0].options] == ["A", "B", "C"]
     assert name not in uploaded_files()
 
 
 def test_question_of_a_published_vote_keeps_two_options(project, actor):
     vote = make_vote(project, questions=[("entwurf", "E", [("A", "a"), ("B", "b")])])
-    with pytest.raises(setup.StillNeeded):
-        setup.delete_option(vote.questions[0].options[0], actor)
+    with pytest.raises(vote_questions.StillNeeded):
+        vote_questions.delete_option(vote.questions[0].options[0], actor)
     assert len(vote.questions[0].options) == 2
 
 
@@ -347,16 +350,17 @@ def test_vote_is_locked_once_the_first_ballot_exists(project, voted):
 @pytest.mark.parametrize(
     "change",
     [
-        lambda v, a: setup.add_question(v, a, code="neu", title="Neu", help_text=""),
-        lambda v, a: setup.update_question(
+        lambda v, a: vote_questions.add_question(v, a, code="neu", title="Neu", help_text=""),
+        lambda v, a: vote_questions.update_question(
             v.questions[0], a, code="entwurf", title="Anders", help_text=""
         ),
-        lambda v, a: setup.delete_question(v.questions[0], a),
-        lambda v, a: setup.add_option(v.questions[0], a, **option_fields(code="D", title="X")),
-        lambda v, a: setup.update_option(
+        lambda v, a: vote_questions.delete_question(v.questions[0], a),
+        lambda v, a: vote_questions.add_option(v.questions[0], a,
+                                               **option_fields(code="D", title="X")),
+        lambda v, a: vote_questions.update_option(
             v.questions[0].options[0], a, **option_fields(code="A", title="Anders")
         ),
-        lambda v, a: setup.delete_option(v.questions[1].options[3], a),
+        lambda v, a: vote_questions.delete_option(v.questions[1].options[3], a),
     ],
     ids=[
         "add question",
@@ -427,13 +431,14 @@ def test_the_list_counts_the_ballots_the_results_count(app_ctx, project, actor):
 
 def test_what_a_deletion_would_meet_is_known_before_it_is_tried(project, voted, actor):
     vote = make_vote(project, status="draft")
-    assert setup.option_deletion_refused(vote.questions[0].options[0]) is None
-    assert setup.question_deletion_refused(vote.questions[0]) is None
+    assert vote_questions.option_deletion_refused(vote.questions[0].options[0]) is None
+    assert vote_questions.question_deletion_refused(vote.questions[0]) is None
     short = make_vote(project, questions=[("entwurf", "E", [("A", "a"), ("B", "b")])])
-    assert isinstance(setup.option_deletion_refused(short.questions[0].options[0]),
-                      setup.TooFewOptions)
-    assert isinstance(setup.question_deletion_refused(short.questions[0]), setup.LastQuestion)
-    assert isinstance(setup.option_deletion_refused(voted.questions[0].options[0]),
+    assert isinstance(vote_questions.option_deletion_refused(short.questions[0].options[0]),
+                      vote_questions.TooFewOptions)
+    assert isinstance(vote_questions.question_deletion_refused(short.questions[0]),
+                      vote_questions.LastQuestion)
+    assert isinstance(vote_questions.option_deletion_refused(voted.questions[0].options[0]),
                       setup.VoteLocked)
     assert audit_actions(vote) == audit_actions(short) == []
 
@@ -545,7 +550,7 @@ def test_a_copy_is_a_new_draft_with_every_question_and_option(project, actor, up
                      description="Drei **Entwürfe**", visibility="after_final",
                      double_entry=True)
     vote.questions[0].help_text = "Bitte einen wählen."
-    setup.add_option(vote.questions[0], actor, image=png(),
+    vote_questions.add_option(vote.questions[0], actor, image=png(),
                      **option_fields(code="D", text="Mit Brunnen", image_alt="Plan D"))
     db.session.commit()
     copy = setup.copy_vote(vote, actor)
@@ -611,7 +616,7 @@ def test_a_copy_of_a_long_slug_and_title_still_fits(app_ctx, project, actor):
 
 def test_an_image_of_a_copy_belongs_to_the_copy_alone(project, actor, uploaded_files):
     vote = make_vote(project, slug="platz")
-    setup.add_option(vote.questions[0], actor, image=png(),
+    vote_questions.add_option(vote.questions[0], actor, image=png(),
                      **option_fields(code="D", image_alt="Plan D"))
     db.session.commit()
     original = vote.questions[0].options[3].image
@@ -619,7 +624,7 @@ def test_an_image_of_a_copy_belongs_to_the_copy_alone(project, actor, uploaded_f
     copied = copy.questions[0].options[3].image
     assert services.upload_visibility(original) is True  # the published vote's image
     assert services.upload_visibility(copied) is False  # the draft's, for staff only
-    setup.delete_option(copy.questions[0].options[3], actor)
+    vote_questions.delete_option(copy.questions[0].options[3], actor)
     assert original in uploaded_files() and copied not in uploaded_files()
 
 
@@ -627,7 +632,7 @@ def test_a_copy_that_loses_its_slug_to_another_vote_leaves_no_file(
     project, actor, uploaded_files, monkeypatch
 ):
     vote = make_vote(project, slug="platz", status="draft")
-    setup.add_option(vote.questions[0], actor, image=png(),
+    vote_questions.add_option(vote.questions[0], actor, image=png(),
                      **option_fields(code="D", image_alt="Plan D"))
     db.session.commit()
     before = uploaded_files()
